@@ -1,0 +1,37 @@
+# The daily verbs. The two that matter most: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PORT ?= 8000
+PY := .venv/bin/python
+
+.PHONY: help deps test-deps run test test-unit test-integration test-browser test-postgres \
+        lint bench package tf-check clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+deps: ## install Python and npm packages (idempotent)
+	@scripts/bootstrap.sh
+
+test-deps: ## deps plus Debian packages the tests use (chromium, postgresql)
+	@scripts/bootstrap.sh --test
+
+run: deps ## start the whole platform locally on http://127.0.0.1:$(PORT)
+	@PORT=$(PORT) $(PY) -m devstack.run
+
+test: test-deps ## the whole test suite (unit, integration, browser, terraform when present)
+	@scripts/test.sh
+
+lint: deps ## ruff check + format check
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench: deps ## rendition speed: the platform's pipeline, and side by side with sharp
+	@bash bench/run.sh
+
+package: deps ## build the Lambda zip with zappa package
+	@bash scripts/package.sh
+
+tf-check: ## terraform fmt/validate/test, checkov and cost estimate, offline
+	@bash terraform/scripts/check.sh
+
+clean: ## remove local data (var/) — your images and users are deleted
+	rm -rf var/
