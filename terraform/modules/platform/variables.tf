@@ -1,0 +1,263 @@
+################################################################################
+# Naming
+################################################################################
+
+variable "project" {
+  description = "Project name; with the stage it names the Lambda function (\"<project>-<stage>\", as Zappa does) and every resource."
+  type        = string
+  default     = "imageplatform"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.project))
+    error_message = "project must be lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "stage" {
+  description = "Deployment stage; matches the Zappa stage."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "production"], var.stage)
+    error_message = "stage must be staging or production."
+  }
+}
+
+variable "bucket_name_prefix" {
+  description = "Prefix of the globally unique bucket names (\"<prefix>-media\", \"-static\", \"-logs\", \"-deploy\"). Null means \"<project>-<stage>\"."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Shared definition (imageplatform/dynamodb.json)
+################################################################################
+
+variable "definition" {
+  description = "The definition shared with the app: jsondecode(file(\"imageplatform/dynamodb.json\")). Its tables become DynamoDB tables; its s3_prefixes drive lifecycle rules, bucket policies, CloudFront paths and IAM."
+  type = object({
+    tables = map(object({
+      setting       = string
+      suffix        = string
+      hash_key      = string
+      range_key     = optional(string)
+      attributes    = map(string)
+      ttl_attribute = optional(string)
+      global_secondary_indexes = optional(list(object({
+        name               = string
+        hash_key           = string
+        range_key          = optional(string)
+        projection         = string
+        non_key_attributes = optional(list(string))
+      })), [])
+    }))
+    s3_prefixes = map(string)
+  })
+
+  validation {
+    condition     = length(setsubtract(["uploads", "originals", "renditions", "quarantine"], keys(var.definition.s3_prefixes))) == 0
+    error_message = "s3_prefixes must define uploads, originals, renditions and quarantine."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.definition.s3_prefixes) : can(regex("^[a-z0-9-]+/$", p))])
+    error_message = "Every s3 prefix is one path segment ending in \"/\"."
+  }
+}
+
+################################################################################
+# App (Zappa) hand-over
+################################################################################
+
+variable "app_domain_name" {
+  description = "Domain of the API Gateway endpoint Zappa deploys (\"<id>.execute-api.<region>.amazonaws.com\"), the default origin of CloudFront."
+  type        = string
+}
+
+variable "app_origin_path" {
+  description = "Origin path on API Gateway. Null means \"/<stage>\", the stage path of Zappa's REST API; \"\" when the API has its own custom domain."
+  type        = string
+  default     = null
+}
+
+variable "lambda_function_arn" {
+  description = "ARN of the function Zappa created. Null until the first `zappa deploy`; when set, S3 uploads/ events (or scan findings) are wired to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:", var.lambda_function_arn))
+    error_message = "lambda_function_arn must be a Lambda function ARN."
+  }
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Timeout of the function (Zappa's timeout_seconds), used by the duration alarm."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lambda_timeout_seconds >= 1 && var.lambda_timeout_seconds <= 900
+    error_message = "lambda_timeout_seconds must be 1-900."
+  }
+}
+
+variable "lambda_sns_publish_topic_arns" {
+  description = "SNS topics the function may publish to (none by default)."
+  type        = list(string)
+  default     = []
+}
+
+variable "cloudfront_private_key_parameter" {
+  description = "Name of the SSM SecureString parameter holding the URL-signing private key, which the function may read. Null means \"/<project>/<stage>/cloudfront-private-key\". Terraform never holds the private key."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group and the WAF logs, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+################################################################################
+# Storage
+################################################################################
+
+variable "media_kms_key_arn" {
+  description = "Customer managed KMS key for the media bucket (SSE-KMS). Null means SSE-S3. The key policy must let CloudFront (OAC) and the function use it."
+  type        = string
+  default     = null
+}
+
+variable "cors_allowed_origins" {
+  description = "Extra origins allowed to POST presigned uploads to the media bucket, besides the site itself (e.g. http://localhost:8000 in staging)."
+  type        = list(string)
+  default     = []
+}
+
+variable "enable_transfer_acceleration" {
+  description = "Whether S3 Transfer Acceleration is on for the media bucket."
+  type        = bool
+  default     = false
+}
+
+variable "enable_eventbridge_notifications" {
+  description = "Whether the media bucket also sends its events to EventBridge (for scanners such as BucketAV that read them there)."
+  type        = bool
+  default     = false
+}
+
+variable "lifecycle_days" {
+  description = "Lifecycle of media objects, in days: abandoned direct uploads, quarantined files, noncurrent versions, incomplete multipart uploads, and access logs."
+  type = object({
+    uploads                    = optional(number, 2)
+    quarantine                 = optional(number, 30)
+    noncurrent_versions        = optional(number, 30)
+    abort_incomplete_multipart = optional(number, 1)
+    access_logs                = optional(number, 90)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.lifecycle_days) : v >= 1])
+    error_message = "Every lifecycle period is at least one day."
+  }
+}
+
+################################################################################
+# Tables
+################################################################################
+
+variable "dynamodb_deletion_protection" {
+  description = "Whether the tables have deletion protection. Null means on in production, off elsewhere."
+  type        = bool
+  default     = null
+}
+
+################################################################################
+# CloudFront and WAF
+################################################################################
+
+variable "cloudfront_public_key_pem" {
+  description = "Public key (PEM) that verifies signed URLs; its id becomes CLOUDFRONT_KEY_ID."
+  type        = string
+}
+
+variable "renditions_signed_urls_required" {
+  description = "Whether renditions need signed URLs (originals always do)."
+  type        = bool
+  default     = true
+}
+
+variable "price_class" {
+  description = "CloudFront price class."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "aliases" {
+  description = "Custom domain names of the site. Needs acm_certificate_arn."
+  type        = list(string)
+  default     = []
+}
+
+variable "acm_certificate_arn" {
+  description = "ACM certificate (us-east-1) for the aliases."
+  type        = string
+  default     = null
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per IP per 5 minutes before the WAF blocks the IP."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.waf_rate_limit >= 100 && var.waf_rate_limit <= 2000000000
+    error_message = "waf_rate_limit must be between 100 and 2,000,000,000."
+  }
+}
+
+variable "waf_api_public_paths" {
+  description = "API paths reachable without an Authorization header."
+  type        = list(string)
+  default     = ["/api/v1/openapi.json", "/api/v1/docs"]
+}
+
+################################################################################
+# Monitoring and malware scanning
+################################################################################
+
+variable "alarm_email" {
+  description = "Email subscribed to the alarm topic. Null for none."
+  type        = string
+  default     = null
+}
+
+variable "malware_findings_topic_arn" {
+  description = "SNS topic where an external scanner (e.g. BucketAV, deployed by its vendor) publishes findings. When set with lambda_function_arn, the function subscribes to it instead of to S3 upload events."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.malware_findings_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:", var.malware_findings_topic_arn))
+    error_message = "malware_findings_topic_arn must be an SNS topic ARN."
+  }
+}
