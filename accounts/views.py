@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import SignupForm, TokenForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("gallery:index")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Upload your first photos.")
+        return redirect("gallery:upload")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": services.token_list(user=request.user), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    if services.token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "Token revoked. Programs using it can no longer sign in.")
+    else:
+        messages.error(request, "No such token.")
+    return redirect("tokens")

@@ -1,0 +1,40 @@
+"""System checks: fail early, with a hint, on configuration the gallery cannot work with."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register()
+def check_pillow_formats(app_configs, **kwargs):
+    from PIL import features
+
+    errors = []
+    for feature, check_id in (("webp", "gallery.E001"), ("avif", "gallery.E002")):
+        if not features.check(feature):
+            errors.append(
+                Error(
+                    f"Pillow lacks {feature.upper()} support.",
+                    hint="Install the Pillow wheel from PyPI (it bundles libwebp and libavif).",
+                    id=check_id,
+                )
+            )
+    return errors
+
+
+@register()
+def check_stores_configured(app_configs, **kwargs):
+    errors = []
+    for name, check_id in (
+        ("GALLERY_BUCKET", "gallery.E003"),
+        ("GALLERY_TABLE", "gallery.E004"),
+        ("SHORTLINKS_TABLE", "shortlinks.E001"),
+    ):
+        if not getattr(settings, name, ""):
+            errors.append(
+                Error(
+                    f"{name} is not set.",
+                    hint=f"Set the environment variable {name} (Terraform outputs it).",
+                    id=check_id,
+                )
+            )
+    return errors

@@ -1,0 +1,92 @@
+"""PynamoDB models of the gallery. Declarative only: services.py is their only importer.
+
+Keys and indexes must match imageplatform/dynamodb.json (checked by a test), which is
+also what Terraform creates the tables from.
+"""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from imageplatform.dynamo import SettingsMeta
+
+
+class OwnerIndex(GlobalSecondaryIndex):
+    """An owner's gallery, newest first."""
+
+    class Meta:
+        index_name = "owner-created-index"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ModerationIndex(GlobalSecondaryIndex):
+    """Sparse: only images with a moderation_state are in the moderation queue."""
+
+    class Meta:
+        index_name = "moderation-created-index"
+        projection = AllProjection()
+
+    moderation_state = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class PublicIndex(GlobalSecondaryIndex):
+    """Sparse: public_feed is set only on ready, public, visible images."""
+
+    class Meta:
+        index_name = "public-created-index"
+        projection = AllProjection()
+
+    public_feed = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ImageItem(Model):
+    class Meta(metaclass=SettingsMeta):
+        table_setting = "GALLERY_TABLE"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    title = UnicodeAttribute(default="")
+    caption = UnicodeAttribute(default="")
+    alt_text = UnicodeAttribute(default="")
+    original_filename = UnicodeAttribute(default="")
+    visibility = UnicodeAttribute(default="private")  # private | unlisted | public
+
+    status = UnicodeAttribute(default="pending")  # pending | ready | rejected | failed
+    reason = UnicodeAttribute(null=True)  # why rejected/failed, shown to the owner
+
+    original_key = UnicodeAttribute()
+    format = UnicodeAttribute(null=True)
+    mime = UnicodeAttribute(null=True)
+    size = NumberAttribute(default=0)  # bytes of the original
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    frames = NumberAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    # name -> {"key", "width", "height", "format", "bytes", "spec"}
+    renditions = MapAttribute(default=dict)
+
+    hidden = BooleanAttribute(default=False)  # hidden by a moderator
+    moderation_state = UnicodeAttribute(null=True)  # set while in the moderation queue
+    public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
+
+    version = VersionAttribute()
+
+    owner_index = OwnerIndex()
+    moderation_index = ModerationIndex()
+    public_index = PublicIndex()

@@ -1,0 +1,92 @@
+"""Where files live: the media bucket through django-storages' S3Storage.
+
+Keys are derived from the image id, so every object of an image sits under two prefixes
+(``originals/<id>/`` and ``renditions/<id>/``) that deleting an image empties.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from imageplatform.dynamo import table_definitions
+
+
+def media_storage():
+    return storages["default"]
+
+
+def s3_client():
+    """The boto3 client configured exactly like the storage (endpoint, keys, region)."""
+    return media_storage().connection.meta.client
+
+
+def prefix(kind: str) -> str:
+    return table_definitions()["s3_prefixes"][kind]
+
+
+def original_key(image_id: str, extension: str) -> str:
+    return f"{prefix('originals')}{image_id}/original.{extension}"
+
+
+def rendition_key(image_id: str, name: str, spec: str, extension: str) -> str:
+    """A new spec gives a new key, so cached copies (CloudFront, browsers) never go stale."""
+    digest = hashlib.sha256(spec.encode()).hexdigest()[:10]
+    safe = name.replace(".", "-")
+    return f"{prefix('renditions')}{image_id}/{safe}-{digest}.{extension}"
+
+
+def image_prefixes(image_id: str) -> list[str]:
+    return [f"{prefix('originals')}{image_id}/", f"{prefix('renditions')}{image_id}/"]
+
+
+def put(key: str, data: bytes, content_type: str) -> None:
+    content = ContentFile(data)
+    content.content_type = content_type
+    media_storage().save(key, content)
+
+
+def read(key: str) -> bytes:
+    with media_storage().open(key, "rb") as fh:
+        return fh.read()
+
+
+def url(key: str) -> str:
+    """A URL the browser can fetch: presigned (or CloudFront-signed) for private files."""
+    return media_storage().url(key)
+
+
+def delete_keys(keys: list[str]) -> None:
+    client, bucket = s3_client(), media_storage().bucket_name
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
+
+
+def list_keys(key_prefix: str) -> list[str]:
+    client, bucket = s3_client(), media_storage().bucket_name
+    keys = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix):
+        keys.extend(obj["Key"] for obj in page.get("Contents", []))
+    return keys
+
+
+def bucket_ensure() -> bool:
+    """Create the bucket if it does not exist; True when it was created."""
+    client, bucket = s3_client(), media_storage().bucket_name
+    try:
+        client.head_bucket(Bucket=bucket)
+        return False
+    except client.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+            raise
+    region = client.meta.region_name
+    if region and region != "us-east-1":
+        client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    else:
+        client.create_bucket(Bucket=bucket)
+    return True
+
+
+def bucket_reachable() -> None:
+    s3_client().head_bucket(Bucket=media_storage().bucket_name)

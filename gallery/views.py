@@ -1,0 +1,209 @@
+"""Pages of the signed-in user's gallery. Each view parses input, calls one service and
+turns the result or the exception into a response."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gallery import services
+from gallery.exceptions import GalleryError, ImageNotFound
+from gallery.forms import CustomSizeForm, ImageEditForm
+
+
+def _owner(request) -> str:
+    return str(request.user.pk)
+
+
+def _get_own(request, image_id):
+    try:
+        return services.image_get(image_id=image_id, owner=_owner(request))
+    except ImageNotFound:
+        raise Http404("No such image.") from None
+
+
+@login_required
+def index(request):
+    try:
+        page = services.image_list(owner=_owner(request), cursor=request.GET.get("cursor"))
+    except GalleryError:
+        return redirect("gallery:index")
+    return render(
+        request,
+        "gallery/index.html",
+        {
+            "images": page.images,
+            "next_cursor": page.next_cursor,
+            "is_first_page": not request.GET.get("cursor"),
+        },
+    )
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _upload_result(request, uploaded) -> dict:
+    try:
+        image = services.image_upload(
+            owner=_owner(request),
+            data=uploaded.read(),
+            filename=uploaded.name or "",
+            title=request.POST.get("title", ""),
+            visibility=request.POST.get("visibility") or "private",
+        )
+    except GalleryError as exc:
+        return {
+            "filename": uploaded.name,
+            "ok": False,
+            "error": exc.code,
+            "detail": exc.detail,
+            "status": exc.status,
+        }
+    thumb = image.rendition("thumb")
+    return {
+        "filename": uploaded.name,
+        "ok": True,
+        "id": image.id,
+        "status": image.status,
+        "title": image.display_title,
+        "url": reverse("gallery:detail", args=[image.id]),
+        "thumb_url": thumb.url if thumb else None,
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    if request.method == "GET":
+        return render(
+            request,
+            "gallery/upload.html",
+            {"max_bytes": settings.GALLERY_MAX_UPLOAD_BYTES, "visibilities": services.VISIBILITIES},
+        )
+    files = request.FILES.getlist("file") + request.FILES.getlist("files")
+    if not files:
+        detail = "Choose at least one image file."
+        if _wants_json(request):
+            return JsonResponse({"error": "missing_file", "detail": detail}, status=400)
+        messages.error(request, detail)
+        return redirect("gallery:upload")
+    results = [_upload_result(request, f) for f in files]
+    if _wants_json(request):
+        if len(results) == 1 and not results[0]["ok"]:
+            r = results[0]
+            return JsonResponse(
+                {"error": r["error"], "detail": r["detail"], "results": results}, status=r["status"]
+            )
+        return JsonResponse({"results": results}, status=201 if all(r["ok"] for r in results) else 207)
+    for r in results:
+        if r["ok"]:
+            messages.success(request, f"Uploaded {r['filename']}.")
+        else:
+            messages.error(request, f"{r['filename']}: {r['detail']}")
+    return redirect("gallery:index")
+
+
+@login_required
+def detail(request, image_id):
+    image = _get_own(request, image_id)
+    edit_form = ImageEditForm(
+        initial={
+            "title": image.title,
+            "caption": image.caption,
+            "alt_text": image.alt_text,
+            "visibility": image.visibility,
+        }
+    )
+    return render(
+        request,
+        "gallery/detail.html",
+        {
+            "image": image,
+            "edit_form": edit_form,
+            "size_form": CustomSizeForm(),
+            "max_side": settings.GALLERY_MAX_CUSTOM_SIDE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def edit(request, image_id):
+    image = _get_own(request, image_id)
+    form = ImageEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.image_update(image_id=image.id, owner=_owner(request), **form.cleaned_data)
+        except GalleryError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "Saved.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("gallery:detail", image_id=image.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, image_id):
+    image = _get_own(request, image_id)
+    if request.method == "GET":
+        return render(request, "gallery/delete.html", {"image": image})
+    services.image_delete(image_id=image.id, owner=_owner(request))
+    messages.success(request, f"Deleted {image.display_title}.")
+    return redirect("gallery:index")
+
+
+@login_required
+@require_POST
+def custom_size(request, image_id):
+    image = _get_own(request, image_id)
+    form = CustomSizeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("gallery:detail", image_id=image.id)
+    data = form.cleaned_data
+    try:
+        rendition = services.rendition_create(
+            image_id=image.id,
+            owner=_owner(request),
+            width=data.get("width"),
+            height=data.get("height"),
+            mode=data["mode"],
+            fmt=data["format"],
+        )
+    except GalleryError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Made a {rendition.width}×{rendition.height} {rendition.format.upper()}.")
+    return redirect(f"{reverse('gallery:detail', args=[image.id])}#sizes")
+
+
+@login_required
+@require_POST
+def custom_size_delete(request, image_id, name):
+    image = _get_own(request, image_id)
+    try:
+        services.rendition_delete(image_id=image.id, owner=_owner(request), name=name)
+    except GalleryError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Removed that size.")
+    return redirect(f"{reverse('gallery:detail', args=[image.id])}#sizes")
+
+
+@login_required
+def original(request, image_id):
+    """The untouched original, through a short-lived signed URL (owner only)."""
+    image = _get_own(request, image_id)
+    return HttpResponseRedirect(image.original_url)

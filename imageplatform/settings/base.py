@@ -1,0 +1,159 @@
+"""Settings shared by every environment. Nearly everything lives here; local.py, test.py
+and production.py only change what differs. Values come from the environment through
+imageplatform.env (the only reader of os.environ)."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from imageplatform.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "accounts",
+    "gallery",
+    "shortlinks",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "gallery.middleware.UploadLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "imageplatform.urls"
+WSGI_APPLICATION = "imageplatform.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Django's database: users, sessions, API tokens, admin log ---------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "gallery:index"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- AWS: region and local endpoints ------------------------------------------------------
+AWS_REGION = env_str("AWS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", None)  # None: real S3
+DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL", None)  # None: real DynamoDB
+# Only for the local servers (their fixed, public test keys). In AWS, boto3 uses the
+# Lambda execution role: never put AWS keys in settings.
+LOCAL_AWS_ACCESS_KEY_ID = None
+LOCAL_AWS_SECRET_ACCESS_KEY = None
+
+# --- Files: S3 through django-storages ---------------------------------------------------
+GALLERY_BUCKET = env_str("GALLERY_BUCKET", "")
+GALLERY_URL_EXPIRY = env_int("GALLERY_URL_EXPIRY", 3600)  # seconds a presigned URL lives
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GALLERY_BUCKET,
+            "region_name": AWS_REGION,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "signature_version": "s3v4",
+            # Keys are derived from the image id and the rendition spec, so writing the
+            # same key again is the idempotent re-run of the pipeline, not a collision.
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": GALLERY_URL_EXPIRY,
+            # Keys never change content (a new spec gives a new key): cache for a year.
+            "object_parameters": {"CacheControl": "max-age=31536000, immutable"},
+        },
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Metadata: DynamoDB through PynamoDB --------------------------------------------------
+GALLERY_TABLE = env_str("GALLERY_TABLE", "")
+SHORTLINKS_TABLE = env_str("SHORTLINKS_TABLE", "")
+
+# --- The upload pipeline ------------------------------------------------------------------
+# Named renditions made at upload time: name -> geometry. Each is written in every format
+# of GALLERY_RENDITION_FORMATS. Renditions are never upscaled.
+GALLERY_RENDITIONS = {
+    "thumb": "max-320x320",
+    "medium": "max-1024x1024",
+    "large": "max-2048x2048",
+}
+GALLERY_RENDITION_FORMATS = {
+    "jpeg": "format-jpeg|quality-82",
+    "webp": "format-webp|quality-80",
+}
+GALLERY_MAX_UPLOAD_BYTES = env_int("GALLERY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+GALLERY_MAX_PIXELS = env_int("GALLERY_MAX_PIXELS", 100_000_000)
+GALLERY_MAX_FRAMES = env_int("GALLERY_MAX_FRAMES", 300)
+GALLERY_MAX_CUSTOM_SIDE = env_int("GALLERY_MAX_CUSTOM_SIDE", 4096)
+GALLERY_MAX_CUSTOM_RENDITIONS = env_int("GALLERY_MAX_CUSTOM_RENDITIONS", 12)
+GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24)
+
+# Uploads above this stay on disk, not in memory, while the request is parsed.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+}

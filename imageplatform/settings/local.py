@@ -1,0 +1,43 @@
+"""`make run`: the local S3- and DynamoDB-compatible servers started by devstack."""
+
+import secrets
+
+from imageplatform.env import env_int, env_str
+from imageplatform.settings.base import *  # noqa: F403
+from imageplatform.settings.base import STORAGES, VAR_DIR
+
+DEBUG = True
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+if not SECRET_KEY:  # noqa: F405
+    # A key made once per checkout and kept under var/ (never committed).
+    _key_file = VAR_DIR / "secret_key"
+    if not _key_file.exists():
+        _key_file.write_text(secrets.token_urlsafe(50))
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+
+S3RVER_PORT = env_int("S3RVER_PORT", 4568)
+DYNALITE_PORT = env_int("DYNALITE_PORT", 4567)
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", f"http://127.0.0.1:{S3RVER_PORT}")
+DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{DYNALITE_PORT}")
+# s3rver's fixed keys; dynalite accepts any. Public test values, not secrets.
+LOCAL_AWS_ACCESS_KEY_ID = "S3RVER"
+LOCAL_AWS_SECRET_ACCESS_KEY = "S3RVER"
+
+GALLERY_BUCKET = env_str("GALLERY_BUCKET", "imageplatform-local")
+GALLERY_TABLE = env_str("GALLERY_TABLE", "imageplatform-local-images")
+SHORTLINKS_TABLE = env_str("SHORTLINKS_TABLE", "imageplatform-local-shortlinks")
+
+STORAGES = {**STORAGES}
+STORAGES["default"] = {
+    **STORAGES["default"],
+    "OPTIONS": {
+        **STORAGES["default"]["OPTIONS"],
+        "bucket_name": GALLERY_BUCKET,
+        "endpoint_url": AWS_S3_ENDPOINT_URL,
+        "access_key": LOCAL_AWS_ACCESS_KEY_ID,
+        "secret_key": LOCAL_AWS_SECRET_ACCESS_KEY,
+        "addressing_style": "path",
+    },
+}

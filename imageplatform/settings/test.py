@@ -1,0 +1,22 @@
+"""pytest: moto by default; integration tests point the endpoints at the local servers."""
+
+from imageplatform.settings.base import *  # noqa: F403
+from imageplatform.settings.base import STORAGES
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+GALLERY_BUCKET = "test-gallery"
+GALLERY_TABLE = "test-images"
+SHORTLINKS_TABLE = "test-shortlinks"
+AWS_REGION = "us-east-1"
+AWS_S3_ENDPOINT_URL = None
+DYNAMODB_ENDPOINT_URL = None
+
+STORAGES = {**STORAGES}
+STORAGES["default"] = {
+    **STORAGES["default"],
+    "OPTIONS": {**STORAGES["default"]["OPTIONS"], "bucket_name": GALLERY_BUCKET},
+}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views as account_views
+from imageplatform import views
+from imageplatform.api import api
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", account_views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("", include("shortlinks.urls")),
+    path("", include("gallery.urls")),
+]
+
+handler400 = "imageplatform.views.bad_request"
+handler404 = "imageplatform.views.page_not_found"
+handler500 = "imageplatform.views.server_error"

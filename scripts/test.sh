@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make test`: the whole suite. Unit tests (moto), integration tests (dynalite + s3rver,
+# started by a session fixture), browser tests (Debian's chromium via Playwright), then the
+# Terraform checks when terraform is installed. Extra pytest args: PYTEST_ARGS="-k upload".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONDONTWRITEBYTECODE=1
+
+echo "==> pytest (SQLite)"
+.venv/bin/python -m pytest ${PYTEST_ARGS:-}
+
+if [ -f scripts/test-postgres.sh ]; then
+  echo "==> pytest (PostgreSQL)"
+  bash scripts/test-postgres.sh
+fi
+
+if command -v terraform >/dev/null 2>&1 && [ -f terraform/scripts/check.sh ]; then
+  echo "==> terraform checks"
+  bash terraform/scripts/check.sh
+else
+  echo "==> terraform not installed: skipping the Terraform checks"
+fi
