@@ -299,7 +299,7 @@ def image_upload(
         storage.delete_keys([key])
         raise
     try:
-        return image_process(image_id=image_id, data=data)
+        image = image_process(image_id=image_id, data=data)
     except InvalidImage:
         _remove_everything(image_id)
         raise
@@ -307,6 +307,8 @@ def image_upload(
         log.exception("pipeline failed for image %s", image_id)
         _mark_failed(image_id, f"Processing failed: {type(exc).__name__}")
         raise
+    _shortlinks_create_default(image_id, owner)
+    return image
 
 
 def image_process(*, image_id: str, data: bytes | None = None, force: bool = False) -> Image:
@@ -490,6 +492,14 @@ def _shortlinks_disable(image_id: str) -> None:
     except ImportError:  # the shortlinks app has no services yet
         return
     shortlink_disable_for_image(image_id=image_id)
+
+
+def _shortlinks_create_default(image_id: str, owner: str) -> None:
+    try:
+        from shortlinks.services import shortlink_create_default
+    except ImportError:  # the shortlinks app has no services yet
+        return
+    shortlink_create_default(image_id=image_id, owner=owner)
 
 
 def image_set_hidden(*, image_id: str, hidden: bool) -> Image:

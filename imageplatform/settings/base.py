@@ -98,7 +98,7 @@ LOCAL_AWS_SECRET_ACCESS_KEY = None
 
 # --- Files: S3 through django-storages ---------------------------------------------------
 GALLERY_BUCKET = env_str("GALLERY_BUCKET", "")
-GALLERY_URL_EXPIRY = env_int("GALLERY_URL_EXPIRY", 3600)  # seconds a presigned URL lives
+GALLERY_URL_EXPIRY = env_int("GALLERY_URL_EXPIRY", 900)  # seconds a signed file URL lives
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",
