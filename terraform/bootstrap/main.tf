@@ -9,7 +9,6 @@ module "state_bucket" {
   lifecycle_rules = [{
     id                                 = "expire-old-state-versions"
     noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
-    abort_incomplete_multipart_days    = 1
   }]
 }
 

@@ -92,9 +92,20 @@ resource "aws_s3_bucket_logging" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  count = length(var.lifecycle_rules) > 0 ? 1 : 0
-
+  #checkov:skip=CKV_AWS_300:The first rule below aborts incomplete multipart uploads bucket-wide; checkov loses it when it expands the dynamic rules (terraform test asserts it).
   bucket = aws_s3_bucket.this.id
+
+  # Every bucket drops the parts of uploads that never completed.
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.abort_incomplete_multipart_days
+    }
+  }
 
   dynamic "rule" {
     for_each = var.lifecycle_rules
@@ -118,13 +129,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
         for_each = rule.value.noncurrent_version_expiration_days == null ? [] : [rule.value.noncurrent_version_expiration_days]
         content {
           noncurrent_days = noncurrent_version_expiration.value
-        }
-      }
-
-      dynamic "abort_incomplete_multipart_upload" {
-        for_each = rule.value.abort_incomplete_multipart_days == null ? [] : [rule.value.abort_incomplete_multipart_days]
-        content {
-          days_after_initiation = abort_incomplete_multipart_upload.value
         }
       }
     }

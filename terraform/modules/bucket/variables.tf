@@ -46,14 +46,24 @@ variable "logging" {
   default = null
 }
 
+variable "abort_incomplete_multipart_days" {
+  description = "Days after which incomplete multipart uploads are aborted (a rule every bucket gets)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.abort_incomplete_multipart_days >= 1
+    error_message = "abort_incomplete_multipart_days must be at least 1."
+  }
+}
+
 variable "lifecycle_rules" {
-  description = "Lifecycle rules. Each rule applies to a key prefix (\"\" for the whole bucket); any of the day counts may be null to leave that action out."
+  description = "Further lifecycle rules. Each applies to a key prefix (\"\" for the whole bucket); either day count may be null to leave that action out."
   type = list(object({
     id                                 = string
     prefix                             = optional(string, "")
     expiration_days                    = optional(number)
     noncurrent_version_expiration_days = optional(number)
-    abort_incomplete_multipart_days    = optional(number)
   }))
   default = []
 }

@@ -132,6 +132,7 @@ resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_310:One app origin (API Gateway is regional and managed); a failover group only fits GET/HEAD S3 origins.
   #checkov:skip=CKV_AWS_374:An open image platform serves every country; geo blocking is left to the WAF when needed.
   #checkov:skip=CKV2_AWS_42:A custom domain and certificate are optional (aliases, acm_certificate_arn); without them CloudFront's own certificate is used.
+  #checkov:skip=CKV2_AWS_47:The web ACL from modules/waf includes AWSManagedRulesKnownBadInputsRuleSet (Log4j); checkov cannot follow its ARN across modules (terraform test asserts it).
   #checkov:skip=CKV_AWS_174:TLSv1.2_2021 is set whenever a custom certificate is used; with the default *.cloudfront.net certificate AWS fixes the policy itself.
   enabled         = true
   is_ipv6_enabled = true

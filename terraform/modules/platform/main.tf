@@ -33,6 +33,7 @@ locals {
 ################################################################################
 
 module "logs_bucket" {
+  #checkov:skip=CKV2_AWS_65:CloudFront standard logging writes log files with ACLs, so this bucket alone keeps them enabled (BucketOwnerPreferred).
   source = "../bucket"
 
   name = "${local.bucket_prefix}-logs"
@@ -42,7 +43,6 @@ module "logs_bucket" {
     id                                 = "expire-logs"
     expiration_days                    = var.lifecycle_days.access_logs
     noncurrent_version_expiration_days = 1
-    abort_incomplete_multipart_days    = var.lifecycle_days.abort_incomplete_multipart
   }]
   policy_statements = [{
     Sid       = "AllowS3ServerAccessLogs"
@@ -66,16 +66,13 @@ module "logs_bucket" {
 module "media_bucket" {
   source = "../bucket"
 
-  name                  = "${local.bucket_prefix}-media"
-  kms_key_arn           = var.media_kms_key_arn
-  transfer_acceleration = var.enable_transfer_acceleration
-  logging               = { target_bucket = module.logs_bucket.id, target_prefix = "s3/media/" }
+  name                            = "${local.bucket_prefix}-media"
+  kms_key_arn                     = var.media_kms_key_arn
+  abort_incomplete_multipart_days = var.lifecycle_days.abort_incomplete_multipart
+  transfer_acceleration           = var.enable_transfer_acceleration
+  logging                         = { target_bucket = module.logs_bucket.id, target_prefix = "s3/media/" }
 
   lifecycle_rules = [
-    {
-      id                              = "abort-incomplete-multipart-uploads"
-      abort_incomplete_multipart_days = var.lifecycle_days.abort_incomplete_multipart
-    },
     {
       id              = "expire-abandoned-uploads"
       prefix          = local.prefixes["uploads"]
@@ -117,7 +114,6 @@ module "static_bucket" {
   lifecycle_rules = [{
     id                                 = "expire-noncurrent-versions"
     noncurrent_version_expiration_days = var.lifecycle_days.noncurrent_versions
-    abort_incomplete_multipart_days    = var.lifecycle_days.abort_incomplete_multipart
   }]
   policy_statements = [{
     Sid       = "AllowCloudFrontRead"
@@ -139,7 +135,6 @@ module "deploy_bucket" {
     id                                 = "expire-old-packages"
     expiration_days                    = 30
     noncurrent_version_expiration_days = 7
-    abort_incomplete_multipart_days    = var.lifecycle_days.abort_incomplete_multipart
   }]
   tags = local.tags
 }

@@ -1,12 +1,3 @@
-locals {
-  managed_rule_groups = [
-    { name = "AWSManagedRulesAmazonIpReputationList", priority = 10 },
-    { name = "AWSManagedRulesCommonRuleSet", priority = 20 },
-    { name = "AWSManagedRulesKnownBadInputsRuleSet", priority = 30 },
-    { name = "AWSManagedRulesSQLiRuleSet", priority = 40 },
-  ]
-}
-
 ################################################################################
 # Web ACL (scope CLOUDFRONT: the provider passed in must be us-east-1)
 ################################################################################
@@ -125,43 +116,105 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
-  dynamic "rule" {
-    for_each = local.managed_rule_groups
+  # Known bad IPs (bots, reconnaissance).
+  rule {
+    name     = "AWSManagedRulesAmazonIpReputationList"
+    priority = 10
 
-    content {
-      name     = rule.value.name
-      priority = rule.value.priority
+    override_action {
+      none {}
+    }
 
-      override_action {
-        none {}
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAmazonIpReputationList"
       }
+    }
 
-      statement {
-        managed_rule_group_statement {
-          vendor_name = "AWS"
-          name        = rule.value.name
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-AWSManagedRulesAmazonIpReputationList"
+      sampled_requests_enabled   = true
+    }
+  }
 
-          # Uploads through the app are multipart bodies larger than the 8 KB the
-          # common rule set inspects; size is enforced by the app and Lambda limits.
-          dynamic "rule_action_override" {
-            for_each = rule.value.name == "AWSManagedRulesCommonRuleSet" ? ["SizeRestrictions_BODY"] : []
+  # OWASP-style common protections.
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 20
 
-            content {
-              name = rule_action_override.value
+    override_action {
+      none {}
+    }
 
-              action_to_use {
-                count {}
-              }
-            }
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
+
+        # Uploads through the app are multipart bodies larger than the 8 KB this
+        # group inspects; their size is enforced by the app and Lambda's limits.
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+
+          action_to_use {
+            count {}
           }
         }
       }
+    }
 
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = "${var.name}-${rule.value.name}"
-        sampled_requests_enabled   = true
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-AWSManagedRulesCommonRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # Known bad inputs, Log4j (Log4Shell) included.
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
       }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-AWSManagedRulesKnownBadInputsRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # SQL injection.
+  rule {
+    name     = "AWSManagedRulesSQLiRuleSet"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesSQLiRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-AWSManagedRulesSQLiRuleSet"
+      sampled_requests_enabled   = true
     }
   }
 
