@@ -31,7 +31,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat $stamp 2>/dev/null)" != "$reqhash" ]; t
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
   .venv/bin/python -m pip install -q -r requirements-dev.txt 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c 'import django, PIL, pynamodb, storages, ninja' # fail loudly if pip failed
+  .venv/bin/python -c 'import django, PIL, pynamodb, storages, pillow_heif, pytest' # fail loudly if pip failed
   echo "$reqhash" > $stamp
 fi
 
