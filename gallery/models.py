@@ -82,7 +82,8 @@ class ImageItem(Model):
     renditions = MapAttribute(default=dict)
 
     hidden = BooleanAttribute(default=False)  # hidden by a moderator
-    moderation_state = UnicodeAttribute(null=True)  # set while in the moderation queue
+    moderation_state = UnicodeAttribute(null=True)  # "pending_review" or "hidden"; unset otherwise
+    reviewed_at = UTCDateTimeAttribute(null=True)  # when a moderator last decided
     public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
 
     version = VersionAttribute()

@@ -225,6 +225,14 @@ def _get_item(image_id: str, owner: str | None = None) -> ImageItem:
     return item
 
 
+def _queue_if_shared(item: ImageItem) -> None:
+    """Shared images (unlisted or public) wait for a moderator once; private ones never do."""
+    if item.visibility != "private" and item.reviewed_at is None and not item.hidden:
+        item.moderation_state = "pending_review"
+    elif item.visibility == "private" and item.moderation_state == "pending_review":
+        item.moderation_state = None
+
+
 def _public_feed(item: ImageItem) -> str | None:
     visible = item.status == "ready" and item.visibility == "public" and not item.hidden
     return "public" if visible else None
@@ -293,6 +301,7 @@ def image_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         renditions={},
     )
+    _queue_if_shared(item)
     try:
         item.save(condition=ImageItem.id.does_not_exist())
     except Exception:
@@ -436,7 +445,7 @@ def image_list_public(*, cursor: str | None = None, limit: int | None = None) ->
 
 
 def image_list_moderation(
-    *, state: str = "flagged", cursor: str | None = None, limit: int | None = None
+    *, state: str = "pending_review", cursor: str | None = None, limit: int | None = None
 ) -> ImagePage:
     return _page(ImageItem.moderation_index, "moderation_state", state, cursor, limit)
 
@@ -465,6 +474,7 @@ def image_update(
             item.alt_text = alt_text
         if visibility is not None:
             item.visibility = visibility
+            _queue_if_shared(item)
         item.public_feed = _public_feed(item)
         item.updated_at = _now()
         try:
@@ -502,12 +512,19 @@ def _shortlinks_create_default(image_id: str, owner: str) -> None:
     shortlink_create_default(image_id=image_id, owner=owner)
 
 
-def image_set_hidden(*, image_id: str, hidden: bool) -> Image:
-    """Moderation: hide an image from everyone but its owner, or show it again."""
+MODERATION_ACTIONS = ("approve", "hide", "unhide")
+
+
+def image_moderate(*, image_id: str, action: str) -> Image:
+    """A moderator's decision: approve (leave the queue), hide from everyone but the
+    owner (its short links stop working), or unhide."""
+    if action not in MODERATION_ACTIONS:
+        raise GalleryError(f"Unknown moderation action {action!r}.")
     for _ in range(3):
         item = _get_item(image_id)
-        item.hidden = hidden
-        item.moderation_state = "hidden" if hidden else None
+        item.hidden = action == "hide"
+        item.moderation_state = "hidden" if action == "hide" else None
+        item.reviewed_at = _now()
         item.public_feed = _public_feed(item)
         item.updated_at = _now()
         try:
@@ -516,7 +533,7 @@ def image_set_hidden(*, image_id: str, hidden: bool) -> Image:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 continue
             raise
-        if hidden:
+        if action == "hide":
             _shortlinks_disable(image_id)
         return _to_image(item)
     raise GalleryError("The image was changed at the same time; try again.")
