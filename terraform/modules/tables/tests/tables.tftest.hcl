@@ -1,5 +1,7 @@
 # The tables come from the definition the app uses (imageplatform/dynamodb.json).
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
 
 variables {
   name_prefix = "imageplatform-staging"
