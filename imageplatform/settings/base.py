@@ -31,8 +31,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "imageplatform.logging.RequestLogMiddleware",  # first: times and logs every response
     "django.middleware.security.SecurityMiddleware",
     "gallery.middleware.UploadLimitMiddleware",
+    "imageplatform.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,10 +152,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# One JSON object per line on stdout (CloudWatch reads it); metrics are lines too (EMF).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "imageplatform.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "pynamodb": {"level": "WARNING"},
+        # metrics are data, not chatter: kept whatever LOG_LEVEL says
+        "imageplatform.metrics": {"level": "INFO"},
+        # Zappa's own per-request line (plain text) would duplicate imageplatform.request
+        "handler": {"level": "WARNING"},
+        "zappa": {"level": "WARNING"},
+    },
 }
