@@ -15,6 +15,10 @@ def healthz(request):
     )
 
 
+def api_not_found(request, rest=""):
+    return JsonResponse({"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

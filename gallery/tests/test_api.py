@@ -139,3 +139,14 @@ def test_createtoken_prints_a_working_token_on_the_last_line(stores, user, clien
     call_command("createtoken", user.username)
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert client.get("/api/v1/images", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/nope")
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_wrong_method_is_a_json_4xx(stores, api):
+    response = api.post_json("/api/v1/images/abc", {})
+    assert response.status_code == 405
+    assert "json" in response["Content-Type"]
