@@ -35,7 +35,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gallery.middleware.UploadLimitMiddleware",
     "imageplatform.middleware.ApiJsonErrorsMiddleware",
-    "imageplatform.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
