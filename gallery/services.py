@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -29,6 +28,7 @@ from gallery.exceptions import (
     TooManyRenditions,
 )
 from gallery.models import ImageItem
+from imageplatform import metrics
 
 log = logging.getLogger(__name__)
 
@@ -272,11 +272,16 @@ def image_upload(
     """
     title = _clean_text(title, TITLE_MAX, "Title") or ""
     visibility = _clean_visibility(visibility) or "private"
-    if len(data) > settings.GALLERY_MAX_UPLOAD_BYTES:
-        raise FileTooLarge(
-            f"The file is {len(data):,} bytes; the limit is {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes."
-        )
-    info = renditions.probe(data, _limits())
+    try:
+        if len(data) > settings.GALLERY_MAX_UPLOAD_BYTES:
+            raise FileTooLarge(
+                f"The file is {len(data):,} bytes; the limit is {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes."
+            )
+        with metrics.timed("pipeline.probe"):
+            info = renditions.probe(data, _limits())
+    except InvalidImage as exc:
+        metrics.count("upload.rejected", reason=exc.code)
+        raise
 
     image_id = _new_id()
     now = _now()
@@ -309,14 +314,16 @@ def image_upload(
         raise
     try:
         image = image_process(image_id=image_id, data=data)
-    except InvalidImage:
+    except InvalidImage as exc:
         _remove_everything(image_id)
+        metrics.count("upload.rejected", reason=exc.code)
         raise
     except Exception as exc:
         log.exception("pipeline failed for image %s", image_id)
         _mark_failed(image_id, f"Processing failed: {type(exc).__name__}")
         raise
     _shortlinks_create_default(image_id, owner)
+    metrics.count("upload.accepted")
     return image
 
 
@@ -339,24 +346,33 @@ def image_process(*, image_id: str, data: bytes | None = None, force: bool = Fal
         if _is_custom(name) and r.get("spec"):
             specs[name] = r["spec"]
 
-    started = time.perf_counter()
+    with metrics.timed("pipeline", image_id=image_id):
+        return _run_pipeline(item, specs, existing, data)
+
+
+def _run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: bytes | None) -> Image:
+    image_id = item.id
     if data is None:
-        data = storage.read(item.original_key)
-    info, outputs = renditions.render(data, specs, _limits())
+        with metrics.timed("pipeline.read"):
+            data = storage.read(item.original_key)
+    with metrics.timed("pipeline.render"):
+        info, outputs = renditions.render(data, specs, _limits())
 
     files = {}
-    for name, out in outputs.items():
-        key = storage.rendition_key(image_id, name, specs[name], _extension(out.format))
-        storage.put(key, out.data, out.mime)
-        files[name] = {
-            "key": key,
-            "width": out.width,
-            "height": out.height,
-            "format": out.format,
-            "bytes": len(out.data),
-            "spec": specs[name],
-        }
-    stale = [r["key"] for n, r in existing.items() if r.get("key") not in {f["key"] for f in files.values()}]
+    with metrics.timed("pipeline.store"):
+        for name, out in outputs.items():
+            key = storage.rendition_key(image_id, name, specs[name], _extension(out.format))
+            storage.put(key, out.data, out.mime)
+            files[name] = {
+                "key": key,
+                "width": out.width,
+                "height": out.height,
+                "format": out.format,
+                "bytes": len(out.data),
+                "spec": specs[name],
+            }
+    kept = {f["key"] for f in files.values()}
+    stale = [r["key"] for r in existing.values() if r.get("key") not in kept]
 
     item.status = "ready"
     item.reason = None
@@ -365,17 +381,18 @@ def image_process(*, image_id: str, data: bytes | None = None, force: bool = Fal
     item.renditions = files
     item.updated_at = _now()
     item.public_feed = _public_feed(item)
-    item.save()
+    with metrics.timed("pipeline.save"):
+        try:
+            item.save()
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            # A concurrent run (an event delivered twice) saved first: it wrote the same
+            # keys, so its record is this run's result too.
+            return _to_image(_get_item(image_id))
     if stale:
         storage.delete_keys(stale)
-    log.info(
-        "image processed",
-        extra={
-            "image_id": image_id,
-            "renditions": len(files),
-            "ms": round((time.perf_counter() - started) * 1000),
-        },
-    )
+    log.info("image processed", extra={"image_id": image_id, "renditions": len(files)})
     return _to_image(item)
 
 

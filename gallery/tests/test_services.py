@@ -204,3 +204,28 @@ def test_stores_check_reports_every_store(stores):
 
 def test_stores_ensure_is_idempotent(stores):
     assert not any(services.stores_ensure().values())
+
+
+def test_uploads_and_rejections_are_counted_in_metrics(stores, user, make_jpeg, caplog):
+    caplog.set_level("INFO", logger="imageplatform.metrics")
+    services.image_upload(owner=str(user.pk), data=make_jpeg())
+    with pytest.raises(UnsupportedFormat):
+        services.image_upload(owner=str(user.pk), data=b"plain text")
+    metrics = [r for r in caplog.records if r.name == "imageplatform.metrics"]
+    accepted = [r for r in metrics if getattr(r, "upload.accepted", None) == 1]
+    rejected = [r for r in metrics if getattr(r, "upload.rejected", None) == 1]
+    assert len(accepted) == 1
+    assert [getattr(r, "reason", None) for r in rejected] == ["unsupported_format"]
+    steps = {getattr(r, "step", None) for r in metrics}
+    assert {"pipeline", "pipeline.render", "pipeline.store", "pipeline.save"} <= steps
+
+
+def test_a_concurrent_run_of_the_pipeline_is_not_an_error(stores, user, make_jpeg):
+    image = services.image_upload(owner=str(user.pk), data=make_jpeg(800, 600))
+    from gallery.models import ImageItem
+
+    stale = ImageItem.get(image.id)  # read before another run saves
+    services.image_process(image_id=image.id, force=True)
+    stale.title = "changed meanwhile"
+    again = services._run_pipeline(stale, services._named_specs(), services._renditions_of(stale), None)
+    assert again.status == "ready" and set(again.renditions) == NAMED

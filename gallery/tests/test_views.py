@@ -42,7 +42,7 @@ def test_upload_page_refusal_gives_the_reason(stores, signed_in):
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 415
-    assert "Unsupported" in response.json()["detail"]
+    assert "Accepted formats" in response.json()["detail"]
 
 
 def test_form_upload_without_javascript_redirects_with_messages(stores, signed_in, make_jpeg):

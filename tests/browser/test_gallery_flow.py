@@ -75,4 +75,4 @@ def test_refused_file_shows_the_reason_on_the_upload_page(site, page, tmp_path, 
     page.set_input_files("#file-input", str(bogus))
     failed = page.locator(".upload-item.failed")
     failed.wait_for()
-    assert "Unsupported file type" in failed.inner_text()
+    assert "Accepted formats: JPEG" in failed.inner_text()
