@@ -25,9 +25,7 @@ class InvalidImage(GalleryError):
 class UnsupportedFormat(InvalidImage):
     code = "unsupported_format"
     status = 415
-    default_detail = (
-        "Unsupported file type. Accepted formats: JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF, TIFF."
-    )
+    default_detail = "Unsupported file type. Accepted formats: JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF, TIFF."
 
 
 class EmptyFile(InvalidImage):
