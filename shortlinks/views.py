@@ -1,0 +1,189 @@
+"""Public pages (short-link redirect, share page, public gallery) and the owner's link
+actions. Each view parses input, calls one service and turns the result into a response.
+
+Every answer of /s/<code> that is not a redirect or a password form is the same 404,
+byte for byte and header for header, so a code reveals nothing about why it failed.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gallery import services as gallery
+from gallery.exceptions import GalleryError, ImageNotFound
+from shortlinks import qr, services
+from shortlinks.exceptions import (
+    PasswordIncorrect,
+    PasswordRequired,
+    ShortLinkError,
+    ShortLinkNotFound,
+    TooManyAttempts,
+)
+from shortlinks.forms import LinkPasswordForm, ShortLinkForm
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found(request):
+    """The one 404 of short links and share pages: the site's 404 page, never cached."""
+    return _no_store(render(request, "404.html", status=404))
+
+
+def client_ip(request) -> str:
+    """The visitor's address. Behind N trusted proxies (CloudFront, API Gateway) set
+    SHORTLINKS_TRUSTED_PROXIES = N: the Nth address from the right of X-Forwarded-For is
+    the one the outermost trusted proxy saw (entries to its left can be forged)."""
+    depth = getattr(settings, "SHORTLINKS_TRUSTED_PROXIES", 0)
+    if depth:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        if len(hops) >= depth:
+            return hops[-depth]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _password_page(request, code, *, error=None, status=200, headers=None):
+    response = render(
+        request,
+        "shortlinks/password.html",
+        {"form": LinkPasswordForm(), "code": code, "error": error},
+        status=status,
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+def redirect_link(request, code):
+    password = request.POST.get("password", "") if request.method == "POST" else None
+    try:
+        url = services.shortlink_resolve(code=code, password=password, client=client_ip(request))
+    except ShortLinkNotFound:
+        return not_found(request)
+    except TooManyAttempts as exc:
+        return _password_page(
+            request,
+            code,
+            error="Too many attempts. Wait a while and try again.",
+            status=429,
+            headers={"Retry-After": str(max(1, exc.retry_after))},
+        )
+    except PasswordIncorrect:
+        return _password_page(request, code, error="That password is not correct.", status=403)
+    except PasswordRequired:
+        return _password_page(request, code)
+    # The URL is the share page's path or a signed URL of one of our files; never user input.
+    return _no_store(HttpResponseRedirect(url))
+
+
+@require_GET
+def share(request, image_id):
+    try:
+        image = services.share_get(image_id=image_id)
+    except ShortLinkNotFound:
+        return not_found(request)
+    preview = image.large or image.medium or image.thumb
+    og_image = image.medium or image.large or image.thumb
+    response = render(
+        request,
+        "shortlinks/share.html",
+        {
+            "image": image,
+            "preview": preview,
+            "og_image": og_image,
+            "page_url": request.build_absolute_uri(reverse("shortlinks:share", args=[image.id])),
+        },
+    )
+    # File URLs in the page are short-lived signatures, and the owner can unshare at any time.
+    return _no_store(response)
+
+
+@require_GET
+def public(request):
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = gallery.image_list_public(cursor=cursor, limit=getattr(settings, "GALLERY_PAGE_SIZE", 24))
+    except GalleryError:
+        return redirect("shortlinks:public")
+    response = render(
+        request,
+        "gallery/public.html",
+        {"images": page.images, "next_cursor": page.next_cursor, "is_first_page": cursor is None},
+    )
+    return _no_store(response)
+
+
+# --------------------------------------------------------------------------- owner actions
+def _owner(request) -> str:
+    return str(request.user.pk)
+
+
+def _back_to(image_id: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("gallery:detail", args=[image_id]) + "#share")
+
+
+@login_required
+@require_POST
+def create(request, image_id):
+    try:
+        image = gallery.image_get(image_id=image_id, owner=_owner(request))
+    except ImageNotFound:
+        raise Http404("No such image.") from None
+    form = ShortLinkForm(request.POST, rendition_names=sorted(image.renditions))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label or field.capitalize()}: {error}")
+        return _back_to(image.id)
+    delta = form.expires_delta()
+    try:
+        link = services.shortlink_create(
+            image_id=image.id,
+            owner=_owner(request),
+            target=form.cleaned_data["target"],
+            expires_at=timezone.now() + delta if delta else None,
+            max_visits=form.cleaned_data["max_visits"],
+            password=form.cleaned_data["password"] or None,
+        )
+    except (ShortLinkError, GalleryError) as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Created {request.build_absolute_uri(link.path)}")
+    return _back_to(image.id)
+
+
+@login_required
+@require_POST
+def revoke(request, code):
+    try:
+        link = services.shortlink_revoke(code=code, owner=_owner(request))
+    except ShortLinkNotFound:
+        raise Http404("No such link.") from None
+    messages.success(request, f"Revoked /s/{link.code}. It now answers “not found”.")
+    return _back_to(link.image_id)
+
+
+@login_required
+@require_GET
+def qr_code(request, code):
+    """The owner's QR code of a link. Owner only: anyone may encode a URL they already
+    have, but answering per code (200 or 404) to strangers would make an enumeration
+    oracle; the owner is the one who prints or shares it."""
+    try:
+        link = services.shortlink_get(code=code, owner=_owner(request))
+    except ShortLinkNotFound:
+        raise Http404("No such link.") from None
+    response = HttpResponse(qr.svg(request.build_absolute_uri(link.path)), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="link-{link.code}.svg"'
+    return response
