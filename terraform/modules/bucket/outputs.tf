@@ -1,6 +1,6 @@
 output "id" {
   description = "Name of the bucket."
-  value       = try(aws_s3_bucket.this.id, null)
+  value       = try(aws_s3_bucket.this.bucket, null)
 }
 
 output "arn" {

@@ -1,11 +1,14 @@
 output "tables" {
-  description = "Map of definition key (images, shortlinks, ...) to the table's name, ARN, setting name and index names."
+  description = "Map of definition key (images, shortlinks, ...) to the table as created: name, ARN, setting, keys, index names and TTL attribute."
   value = try({
     for key, table in aws_dynamodb_table.this : key => {
-      name    = table.name
-      arn     = table.arn
-      setting = var.definition.tables[key].setting
-      indexes = [for i in var.definition.tables[key].global_secondary_indexes : i.name]
+      name          = table.name
+      arn           = table.arn
+      setting       = var.definition.tables[key].setting
+      hash_key      = table.hash_key
+      range_key     = table.range_key
+      indexes       = sort([for i in table.global_secondary_index : i.name])
+      ttl_attribute = try(table.ttl[0].attribute_name, null)
     }
   }, {})
 }
