@@ -46,11 +46,10 @@ def _fit(width: int, height: int, box_width: int, box_height: int) -> tuple[int,
     """Largest size with the aspect ratio of width x height inside the box; never upscaled."""
     if width <= box_width and height <= box_height:
         return width, height
-    scale = min(box_width / width, box_height / height)
-    # Round each side, but keep the side that defines the fit exact.
-    if box_width / width <= box_height / height:
-        return box_width, min(box_height, max(1, round(height * scale)))
-    return min(box_width, max(1, round(width * scale))), box_height
+    # The side that defines the fit is exact; the other is rounded (at least 1 px).
+    if box_width * height <= box_height * width:
+        return box_width, min(box_height, max(1, round(height * box_width / width)))
+    return min(box_width, max(1, round(width * box_height / height))), box_height
 
 
 class Operation:
