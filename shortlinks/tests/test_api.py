@@ -151,3 +151,8 @@ def test_making_the_image_private_through_the_api_disables_its_links(client, hea
     assert patched.status_code == 200
     assert client.get(f"/s/{code}").status_code == 404
     assert all(row["revoked"] for row in client.get(links_url(image.id), headers=headers).json())
+
+
+def test_links_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/images/{image_id}/links", "/api/v1/images/{image_id}/links/{code}"} <= set(paths)
