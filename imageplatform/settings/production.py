@@ -48,6 +48,10 @@ ALLOWED_HOSTS = [CLOUDFRONT_DOMAIN, f".execute-api.{AWS_REGION}.amazonaws.com"] 
 )
 CSRF_TRUSTED_ORIGINS = [f"https://{CLOUDFRONT_DOMAIN}"] + env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# CloudFront forwards to API Gateway with the origin path /<stage>, and Zappa then sets
+# SCRIPT_NAME to /<stage>: links must not carry it, since visitors use CloudFront's paths.
+FORCE_SCRIPT_NAME = env_str("DJANGO_FORCE_SCRIPT_NAME", "")
+
 # --- HTTPS only. API Gateway sets X-Forwarded-Proto; Zappa turns it into the scheme. ------
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
