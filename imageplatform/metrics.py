@@ -100,6 +100,7 @@ def timed(name: str, **fields):
                 round(elapsed, 1),
                 "Milliseconds",
                 None,
+                **fields,
                 step=name,
                 duration_ms=round(elapsed, 1),
                 outcome=outcome,
