@@ -4,7 +4,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 
 .PHONY: help deps test-deps run test test-unit test-integration test-browser test-postgres \
-        lint bench package tf-check clean
+        lint bench package package-test coldstart tf-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -26,9 +26,16 @@ lint: deps ## ruff check + format check
 
 bench: deps ## rendition speed: the platform's pipeline, and side by side with sharp
 	@bash bench/run.sh
+	-@bash -c '.venv/bin/python scripts/coldstart.py'
 
 package: deps ## build the Lambda zip with zappa package
 	@bash scripts/package.sh
+
+package-test: deps ## build the Lambda zip and run its handler tests against the local servers
+	@.venv/bin/python -m pytest tests/lambda
+
+coldstart: deps ## Lambda package sizes and cold start (median of fresh processes)
+	@.venv/bin/python scripts/coldstart.py
 
 tf-check: ## terraform fmt/validate/test, checkov and cost estimate, offline
 	@bash terraform/scripts/check.sh
