@@ -21,6 +21,12 @@ Use it from services by wrapping calls::
 - ``timed(name, **fields)``: times the block and publishes ``name`` in milliseconds. Its
   keywords are log fields (``image_id=...``), bound for every line logged inside the block,
   never dimensions. The line says ``outcome: ok`` or ``outcome: error`` and the error type.
+- ``outcome(name, rejected=ExceptionType)``: counts ``<name>.accepted`` when the block ends
+  normally and ``<name>.rejected`` with the dimension ``reason`` (the exception's ``code``)
+  when it raises ``rejected``; other errors count neither. The exception is re-raised.
+
+``timed`` and ``outcome`` also work as decorators (``@metrics.outcome("upload",
+rejected=InvalidImage)``), which keeps the services' bodies as they are.
 
 Every metric has the dimension ``Stage`` (settings.METRICS_STAGE, e.g. ``production``), in
 the namespace settings.METRICS_NAMESPACE (default ``Imageplatform``). Names in use:
@@ -106,3 +112,14 @@ def timed(name: str, **fields):
                 outcome=outcome,
                 error=error,
             )
+
+
+@contextlib.contextmanager
+def outcome(name: str, *, rejected: type[BaseException] | tuple = ()):
+    """Count ``<name>.accepted``, or ``<name>.rejected`` by ``reason`` when ``rejected`` is raised."""
+    try:
+        yield
+    except rejected as exc:
+        count(f"{name}.rejected", reason=getattr(exc, "code", None) or type(exc).__name__)
+        raise
+    count(f"{name}.accepted")

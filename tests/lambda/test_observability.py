@@ -130,6 +130,40 @@ def test_timed_reports_an_error_and_reraises(caplog):
     assert line["outcome"] == "error" and line["error"] == "KeyError"
 
 
+def test_outcome_counts_accepted_and_rejected_by_reason(caplog):
+    class Refused(Exception):
+        code = "unsupported_format"
+
+    @metrics.outcome("upload", rejected=Refused)
+    def upload(ok: bool):
+        if not ok:
+            raise Refused
+
+    with caplog.at_level(logging.INFO, logger="imageplatform.metrics"):
+        upload(True)
+        with pytest.raises(Refused):
+            upload(False)
+        with pytest.raises(ValueError), metrics.outcome("upload", rejected=Refused):
+            raise ValueError  # a failure, not a rejection: counted by neither
+    lines = _emf(caplog)
+    assert [line["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"] for line in lines] == [
+        "upload.accepted",
+        "upload.rejected",
+    ]
+    assert lines[1]["reason"] == "unsupported_format"
+
+
+def test_timed_works_as_a_decorator(caplog):
+    @metrics.timed("pipeline")
+    def process():
+        return 7
+
+    with caplog.at_level(logging.INFO, logger="imageplatform.metrics"):
+        assert process() == 7
+        assert process() == 7
+    assert [line["step"] for line in _emf(caplog)] == ["pipeline", "pipeline"]
+
+
 # --------------------------------------------------------------------------- events
 def test_unknown_event_is_logged_and_ignored(caplog):
     with caplog.at_level(logging.WARNING, logger="imageplatform.events"):
