@@ -41,6 +41,7 @@ class Context:
 
 
 def reply(payload):
+    payload["cpu_ms"] = round(time.process_time() * 1000, 1)  # this process' CPU time so far
     sys.stdout.write(MARK + json.dumps(payload, default=str) + "\n")
     sys.stdout.flush()
 
