@@ -75,7 +75,7 @@ output "shortlinks_table" {
 }
 
 output "tables" {
-  description = "Every table from the shared definition: name, ARN, setting and index names."
+  description = "Every table from the shared definition as created: name, ARN, setting, keys, index names, TTL attribute."
   value       = try(module.tables.tables, {})
 }
 
