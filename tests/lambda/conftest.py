@@ -188,7 +188,9 @@ def lambda_app(package_dir, local_servers, tmp_path_factory):
     work = tmp_path_factory.mktemp("lambda-tmp")  # Lambda's /tmp
     suffix = uuid.uuid4().hex[:8]
     database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
+    if database_url.startswith("postgres"):
+        database_url = _fresh_postgres_database(database_url, f"lambda_{suffix}")
+    else:
         database_url = f"sqlite:///{work / 'db.sqlite3'}"
     secret_key = secrets.token_urlsafe(50)
     env = {
@@ -238,3 +240,30 @@ def lambda_app(package_dir, local_servers, tmp_path_factory):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if database_url.startswith("postgres"):
+            _drop_postgres_database(database_url)
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def _fresh_postgres_database(url: str, name: str) -> str:
+    """A new database on the server of ``url``, so the handler never touches a real one."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    with _admin_connection(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop_postgres_database(url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with _admin_connection(urlunsplit(parts._replace(path="/postgres"))) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
