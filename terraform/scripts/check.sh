@@ -9,7 +9,8 @@
 # Providers come from a filesystem mirror when one is found: TF_PLUGIN_MIRROR, or the
 # parent of a registry.terraform.io folder near the top of the filesystem. Without a
 # mirror, terraform installs providers from its registry as usual.
-# Environment: TF_PLUGIN_MIRROR=DIR, TF_CHECK_SKIP_CHECKOV=1, TF_CHECK_SKIP_COST=1.
+# Environment: TF_PLUGIN_MIRROR=DIR, TF_CHECK_JOBS=N (directories tested at once, default 2),
+# TF_CHECK_SKIP_CHECKOV=1, TF_CHECK_SKIP_COST=1.
 set -euo pipefail
 
 TF_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,33 +79,56 @@ echo "formatted"
 
 ################################################################################
 # Roots keep their committed lock files untouched (-lockfile=readonly); modules are
-# initialised only to run their tests (their lock files are git-ignored).
+# initialised only to run their tests (their lock files are git-ignored). Directories
+# run TF_CHECK_JOBS at a time (default 2), slowest first; logs are printed in order.
 roots=(bootstrap envs/staging envs/production)
 modules=()
 for d in modules/*/; do
   d=${d%/}
   [ -d "$d/tests" ] && modules+=("$d")
 done
-
-for dir in "${roots[@]}" "${modules[@]}"; do
-  section "$dir: init, validate, test"
-  lockflag=()
-  case "$dir" in modules/*) ;; *) lockflag=(-lockfile=readonly) ;; esac
-  # (set -e does not apply inside a subshell on the left of ||: every step checks itself.)
-  (
-    cd "$dir" || exit 1
-    terraform init -backend=false -input=false -no-color "${lockflag[@]}" >"$work/init.log" 2>&1 ||
-      { cat "$work/init.log"; exit 1; }
-    if grep -qs configuration_aliases versions.tf; then
-      # A module that needs aliased providers validates only with a caller passing them;
-      # terraform test (which passes the mocked ones) validates it below.
-      echo "validate: through terraform test (the module needs aliased providers)"
-    else
-      terraform validate -no-color || exit 1
-    fi
-    terraform test -no-color || exit 1
-  ) || fail "$dir"
+dirs=()
+for d in modules/platform envs/production envs/staging "${modules[@]}" "${roots[@]}"; do
+  case " ${dirs[*]:-} " in *" $d "*) ;; *) [ -d "$d" ] && dirs+=("$d") ;; esac
 done
+
+check_dir() { # DIR: init, validate, test; exit status in $work/<n>.rc
+  local dir=$1 lockflag=()
+  case "$dir" in modules/*) ;; *) lockflag=(-lockfile=readonly) ;; esac
+  cd "$TF_ROOT/$dir" || return 1
+  terraform init -backend=false -input=false -no-color "${lockflag[@]}" || return 1
+  if grep -qs configuration_aliases versions.tf; then
+    # A module that needs aliased providers validates only with a caller passing them;
+    # terraform test (which passes the mocked ones) validates it below.
+    echo "validate: through terraform test (the module needs aliased providers)"
+  else
+    terraform validate -no-color || return 1
+  fi
+  terraform test -no-color || return 1
+}
+
+section "init, validate, test: ${dirs[*]} (${TF_CHECK_JOBS:-2} at a time)"
+for i in "${!dirs[@]}"; do
+  (
+    rc=0
+    check_dir "${dirs[$i]}" >"$work/$i.log" 2>&1 || rc=$?
+    echo "$rc" >"$work/$i.rc"
+  ) &
+  while [ "$(jobs -rp | wc -l)" -ge "${TF_CHECK_JOBS:-2}" ]; do sleep 1; done
+done
+wait
+failed=()
+for i in "${!dirs[@]}"; do
+  section "${dirs[$i]}: init, validate, test"
+  # init's chatter only matters when it failed.
+  if [ "$(cat "$work/$i.rc")" = 0 ]; then
+    sed -e '/^Initializing/,/^Terraform has been successfully initialized/d' "$work/$i.log"
+  else
+    cat "$work/$i.log"
+    failed+=("${dirs[$i]}")
+  fi
+done
+[ ${#failed[@]} -eq 0 ] || fail "terraform validate/test in: ${failed[*]}"
 
 ################################################################################
 section "checkov"
