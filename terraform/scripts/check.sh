@@ -23,6 +23,12 @@ fail() { printf '\nFAILED: %s\n' "$*" >&2; exit 1; }
 command -v terraform >/dev/null 2>&1 || fail "terraform is not installed (Terraform ~> 1.11 is needed)"
 
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+
+# Two runs in the same checkout would init the same .terraform folders at once: queue them.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/tf-check-$(printf '%s' "$REPO" | sha256sum | cut -c1-12).lock"
+  flock -n 9 || { echo "another tf-check runs in $REPO: waiting for it"; flock 9; }
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/tf-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
