@@ -19,6 +19,7 @@ from pynamodb.expressions.operand import Path
 
 from gallery import services as gallery
 from gallery.exceptions import ImageNotFound
+from imageplatform import metrics
 from shortlinks import codes
 from shortlinks.exceptions import (
     InvalidLinkOption,
@@ -300,6 +301,7 @@ def shortlink_resolve(*, code: str, password: str | None = None, client: str = "
     if link.has_password:
         _check_password(code, raw, password, client)
     _count_visit(code)
+    metrics.count("shortlink.hit")
     return url
 
 
