@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE=1
 
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "==> using the PostgreSQL server of DATABASE_URL"
-  exec .venv/bin/python -m pytest -m "not browser" ${PYTEST_ARGS:-}
+  exec .venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PYTEST_ARGS:-}
 fi
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -50,4 +50,4 @@ trap stop EXIT INT TERM
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/imageplatform"
 echo "==> PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-.venv/bin/python -m pytest -m "not browser" ${PYTEST_ARGS:-}
+.venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PYTEST_ARGS:-}

@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONDONTWRITEBYTECODE=1
+# Both cores: tests of one file stay on one worker (the Lambda package is built once).
+export PYTEST_XDIST=${PYTEST_XDIST:--n 2 --dist loadfile}
 
 echo "==> pytest (SQLite)"
-.venv/bin/python -m pytest ${PYTEST_ARGS:-}
+.venv/bin/python -m pytest $PYTEST_XDIST ${PYTEST_ARGS:-}
 
 if [ -f scripts/test-postgres.sh ]; then
   echo "==> pytest (PostgreSQL)"
