@@ -12,6 +12,7 @@ module "platform" {
   }
 
   stage                      = local.stage
+  zappa_stage                = "dev" # zappa_settings.json's "dev" stage deploys into this environment
   definition                 = local.definition
   bucket_name_prefix         = var.bucket_name_prefix
   app_domain_name            = var.app_domain_name

@@ -4,11 +4,12 @@ data "aws_partition" "current" {}
 
 locals {
   name               = "${var.project}-${var.stage}"
-  function_name      = local.name # Zappa: "<project_name>-<stage>"
+  zappa_stage        = coalesce(var.zappa_stage, var.stage)
+  function_name      = "${var.project}-${local.zappa_stage}" # Zappa: "<project_name>-<stage>"
   bucket_prefix      = coalesce(var.bucket_name_prefix, local.name)
   prefixes           = var.definition.s3_prefixes
   deletion_protected = coalesce(var.dynamodb_deletion_protection, var.stage == "production")
-  app_origin_path    = var.app_origin_path == null ? "/${var.stage}" : var.app_origin_path
+  app_origin_path    = var.app_origin_path == null ? "/${local.zappa_stage}" : var.app_origin_path
   private_key_param  = coalesce(var.cloudfront_private_key_parameter, "/${var.project}/${var.stage}/cloudfront-private-key")
   tags               = merge({ Project = var.project, Stage = var.stage, ManagedBy = "terraform" }, var.tags)
 

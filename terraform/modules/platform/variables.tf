@@ -14,12 +14,23 @@ variable "project" {
 }
 
 variable "stage" {
-  description = "Deployment stage; matches the Zappa stage."
+  description = "Deployment stage (staging or production); the Zappa stage too unless zappa_stage says otherwise."
   type        = string
 
   validation {
     condition     = contains(["staging", "production"], var.stage)
     error_message = "stage must be staging or production."
+  }
+}
+
+variable "zappa_stage" {
+  description = "The Zappa stage deployed into this environment (its function is named imageplatform-<zappa_stage>); null means the same as stage."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.zappa_stage == null || can(regex("^[a-z][a-z0-9_]*$", var.zappa_stage))
+    error_message = "zappa_stage must be lower case letters, digits and underscores, starting with a letter."
   }
 }
 

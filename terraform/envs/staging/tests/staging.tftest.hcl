@@ -50,3 +50,12 @@ run "tables_follow_the_shared_definition" {
     error_message = "Every output Zappa and the pipeline read has a value."
   }
 }
+
+run "role_and_log_group_are_for_the_zappa_dev_function" {
+  command = apply
+
+  assert {
+    condition     = module.platform.lambda_function_name == "imageplatform-dev" && module.platform.lambda_log_group_name == "/aws/lambda/imageplatform-dev"
+    error_message = "zappa_settings.json's dev stage deploys imageplatform-dev into staging: the log group and alarms must name it."
+  }
+}
