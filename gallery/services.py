@@ -363,14 +363,7 @@ def _run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: 
         for name, out in outputs.items():
             key = storage.rendition_key(image_id, name, specs[name], _extension(out.format))
             storage.put(key, out.data, out.mime)
-            files[name] = {
-                "key": key,
-                "width": out.width,
-                "height": out.height,
-                "format": out.format,
-                "bytes": len(out.data),
-                "spec": specs[name],
-            }
+            files[name] = _rendition_record(key, out, specs[name])
     kept = {f["key"] for f in files.values()}
     stale = [r["key"] for r in existing.values() if r.get("key") not in kept]
 
@@ -382,11 +375,7 @@ def _run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: 
     item.updated_at = _now()
     item.public_feed = _public_feed(item)
     with metrics.timed("pipeline.save"):
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        if not _saved(item):
             # A concurrent run (an event delivered twice) saved first: it wrote the same
             # keys, so its record is this run's result too.
             return _to_image(_get_item(image_id))
@@ -394,6 +383,29 @@ def _run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: 
         storage.delete_keys(stale)
     log.info("image processed", extra={"image_id": image_id, "renditions": len(files)})
     return _to_image(item)
+
+
+def _rendition_record(key: str, out: renditions.Rendition, spec: str) -> dict:
+    """What the image record keeps of a stored rendition."""
+    return {
+        "key": key,
+        "width": out.width,
+        "height": out.height,
+        "format": out.format,
+        "bytes": len(out.data),
+        "spec": spec,
+    }
+
+
+def _saved(item: ImageItem) -> bool:
+    """Save with the version check; False when someone else saved first (read and retry)."""
+    try:
+        item.save()
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def _extension(fmt: str) -> str:
@@ -494,12 +506,8 @@ def image_update(
             _queue_if_shared(item)
         item.public_feed = _public_feed(item)
         item.updated_at = _now()
-        try:
-            item.save()  # the version attribute makes a concurrent edit fail, not vanish
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                continue
-            raise
+        if not _saved(item):  # the version attribute makes a concurrent edit fail, not vanish
+            continue
         if visibility is not None and visibility == "private":
             _shortlinks_disable(image_id)
         return _to_image(item)
@@ -544,12 +552,8 @@ def image_moderate(*, image_id: str, action: str) -> Image:
         item.reviewed_at = _now()
         item.public_feed = _public_feed(item)
         item.updated_at = _now()
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                continue
-            raise
+        if not _saved(item):
+            continue
         if action == "hide":
             _shortlinks_disable(image_id)
         return _to_image(item)
@@ -604,22 +608,11 @@ def rendition_create(
         out = outputs[name]
         key = storage.rendition_key(image_id, name, spec, _extension(out.format))
         storage.put(key, out.data, out.mime)
-        existing[name] = {
-            "key": key,
-            "width": out.width,
-            "height": out.height,
-            "format": out.format,
-            "bytes": len(out.data),
-            "spec": spec,
-        }
+        existing[name] = _rendition_record(key, out, spec)
         item.renditions = existing
         item.updated_at = _now()
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                continue
-            raise
+        if not _saved(item):
+            continue
         return _to_image(item).renditions[name]
     raise GalleryError("The image was changed at the same time; try again.")
 
@@ -634,12 +627,8 @@ def rendition_delete(*, image_id: str, owner: str, name: str) -> None:
         key = existing.pop(name)["key"]
         item.renditions = existing
         item.updated_at = _now()
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                continue
-            raise
+        if not _saved(item):
+            continue
         storage.delete_keys([key])
         return
     raise GalleryError("The image was changed at the same time; try again.")
