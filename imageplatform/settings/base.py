@@ -15,6 +15,9 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The origin visitors use (https://images.example.com); every absolute URL the app makes
+# uses it (imageplatform.public). Empty: the request's own host (local runs, tests).
+PUBLIC_ORIGIN = env_str("PUBLIC_ORIGIN", "")
 
 INSTALLED_APPS = [
     "imageplatform.apps.PlatformAdminConfig",
