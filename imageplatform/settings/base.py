@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "accounts",
     "gallery",
     "shortlinks",
+    "axes",  # login throttling: see the django-axes block below
 ]
 
 MIDDLEWARE = [
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a login lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "imageplatform.urls"
@@ -82,6 +84,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "gallery:index"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login throttling (django-axes) -------------------------------------------------------
+# Failed password logins (site and admin) are counted in Django's database, per username
+# and per client address, and lock for longer each time. accounts/throttling.py has the rules.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"  # axes' database handler, extended
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not combined
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)  # failures before the first lock
+# Lock after the limit: 1 minute, then 5, 15, 60 for each further failure (the last repeats).
+ACCOUNTS_LOGIN_LOCKOUT_STEPS = [60, 300, 900, 3600]
+ACCOUNTS_LOGIN_FAILURE_MEMORY = env_int("ACCOUNTS_LOGIN_FAILURE_MEMORY", 86400)  # seconds
+AXES_COOLOFF_TIME = "accounts.throttling.login_cool_off"  # grows with the failures
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts don't extend a lock
+AXES_RESET_ON_SUCCESS = False  # accounts.throttling forgets only (username, address)
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.login_lockout_response"  # 429 + Retry-After
+AXES_CLIENT_IP_CALLABLE = "imageplatform.client_ip.client_ip_for_throttling"
+AXES_ENABLE_ADMIN = False  # accounts/admin.py registers the attempts with a lock column
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (it would grow forever)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# Proxies in front of the app that append to X-Forwarded-For (imageplatform.client_ip):
+# 0 locally; 2 in production (CloudFront, then API Gateway).
+CLIENT_IP_TRUSTED_PROXIES = env_int("CLIENT_IP_TRUSTED_PROXIES", 0)
+# Sign-up: at most this many new accounts per client address per window (seconds).
+ACCOUNTS_SIGNUP_LIMIT = env_int("ACCOUNTS_SIGNUP_LIMIT", 5)
+ACCOUNTS_SIGNUP_WINDOW = env_int("ACCOUNTS_SIGNUP_WINDOW", 3600)
+# --- end of login throttling --------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
