@@ -80,3 +80,68 @@ mock_resource "aws_cloudfront_key_group" {
     id = "a1b2c3d4-key-group"
   }
 }
+
+mock_resource "aws_vpc" {
+  defaults = {
+    id  = "vpc-0example0000001"
+    arn = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0example0000001"
+  }
+}
+
+mock_resource "aws_subnet" {
+  defaults = {
+    id  = "subnet-0example000001"
+    arn = "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0example000001"
+  }
+}
+
+mock_resource "aws_security_group" {
+  defaults = {
+    id  = "sg-0example000000001"
+    arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0example000000001"
+  }
+}
+
+mock_resource "aws_route_table" {
+  defaults = {
+    id = "rtb-0example00000001"
+  }
+}
+
+mock_resource "aws_vpc_endpoint" {
+  defaults = {
+    id             = "vpce-0example0000001"
+    prefix_list_id = "pl-63a5400a"
+  }
+}
+
+mock_resource "aws_rds_cluster" {
+  defaults = {
+    arn      = "arn:aws:rds:us-east-1:123456789012:cluster:imageplatform-test"
+    endpoint = "imageplatform-test.cluster-cexample.us-east-1.rds.amazonaws.com"
+    master_user_secret = [{
+      kms_key_id    = "arn:aws:kms:us-east-1:123456789012:key/aws-rds-secret"
+      secret_arn    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-example-AbCdEf"
+      secret_status = "active"
+    }]
+  }
+}
+
+mock_resource "aws_secretsmanager_secret" {
+  defaults = {
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:imageplatform-test/app-AbCdEf"
+    id  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:imageplatform-test/app-AbCdEf"
+  }
+}
+
+mock_data "aws_secretsmanager_random_password" {
+  defaults = {
+    random_password = "mock-random-password-0123456789abcdefghijklmnop"
+  }
+}
+
+mock_data "aws_secretsmanager_secret_version" {
+  defaults = {
+    secret_string = "{\"django_secret_key\":\"mock-key\",\"origin_verify_current\":\"mock-origin-verify-current\",\"origin_verify_previous\":\"mock-origin-verify-previous\"}"
+  }
+}
