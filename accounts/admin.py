@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts import throttling
-from accounts.models import ApiToken
+from accounts.models import ApiToken, SignupRecord
 from accounts.throttling import LoginThrottleHandler
 
 
@@ -18,6 +18,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are made by their owner (shown once), not typed in here
+
+
+@admin.register(SignupRecord)
+class SignupRecordAdmin(admin.ModelAdmin):
+    """Recent sign-ups by client address: what the sign-up limit counts. Deleting rows
+    lets an address sign up again at once."""
+
+    list_display = ["ip_address", "created_at"]
+    search_fields = ["ip_address"]
+    readonly_fields = ["ip_address", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AccessAttempt)

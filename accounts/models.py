@@ -1,10 +1,12 @@
-"""API tokens. Only a SHA-256 of the token is stored; the token itself is shown once."""
+"""API tokens (only a SHA-256 of the token is stored; the token itself is shown once) and
+the sign-up records that the per-address sign-up limit counts."""
 
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 TOKEN_PREFIX = "ipt_"
 
@@ -33,3 +35,18 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class SignupRecord(models.Model):
+    """One account created from ``ip_address``; kept for ACCOUNTS_SIGNUP_WINDOW seconds."""
+
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="accounts_signup_ip_time")]
+        verbose_name = "sign-up record"
+
+    def __str__(self):
+        return f"Sign-up from {self.ip_address or 'unknown address'} at {self.created_at:%Y-%m-%d %H:%M}"

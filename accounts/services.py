@@ -1,10 +1,14 @@
-"""Accounts: API tokens for the JSON API."""
+"""Accounts: API tokens for the JSON API, and the per-address sign-up limit."""
 
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import ApiToken, hash_token
+from accounts.exceptions import SignupLimitReached
+from accounts.models import ApiToken, SignupRecord, hash_token
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,26 @@ def token_authenticate(token: str):
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+def signup_limit_check(*, ip_address: str | None) -> None:
+    """Raise SignupLimitReached when ACCOUNTS_SIGNUP_LIMIT accounts were made from
+    ``ip_address`` in the last ACCOUNTS_SIGNUP_WINDOW seconds (counted in the database)."""
+    now = timezone.now()
+    window = timedelta(seconds=settings.ACCOUNTS_SIGNUP_WINDOW)
+    limit = settings.ACCOUNTS_SIGNUP_LIMIT
+    recent = SignupRecord.objects.filter(ip_address=ip_address, created_at__gt=now - window)
+    times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(times) < limit:
+        return
+    until = times[-1] + window  # when the oldest of the last ``limit`` sign-ups leaves the window
+    raise SignupLimitReached(until=until, retry_after=max(1, math.ceil((until - now).total_seconds())))
+
+
+def signup_record(*, ip_address: str | None) -> None:
+    """Count one account made from ``ip_address``, and forget records older than the window."""
+    now = timezone.now()
+    SignupRecord.objects.filter(
+        created_at__lte=now - timedelta(seconds=settings.ACCOUNTS_SIGNUP_WINDOW)
+    ).delete()
+    SignupRecord.objects.create(ip_address=ip_address, created_at=now)

@@ -5,16 +5,37 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.exceptions import SignupLimitReached
 from accounts.forms import SignupForm, TokenForm
+from accounts.throttling import wait_text
+from imageplatform.client_ip import client_ip_for_throttling
+
+
+def _signup_limited(request, exc: SignupLimitReached):
+    response = render(
+        request,
+        "registration/signup_limited.html",
+        {"wait": wait_text(exc.retry_after), "until": exc.until},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("gallery:index")
+    address = client_ip_for_throttling(request)
+    try:
+        services.signup_limit_check(ip_address=address)
+    except SignupLimitReached as exc:
+        return _signup_limited(request, exc)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        services.signup_record(ip_address=address)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Upload your first photos.")
         return redirect("gallery:upload")

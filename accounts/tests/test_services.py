@@ -4,7 +4,8 @@ import pytest
 from django.db.models import F
 
 from accounts import services
-from accounts.models import ApiToken, hash_token
+from accounts.exceptions import SignupLimitReached
+from accounts.models import ApiToken, SignupRecord, hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,35 @@ def test_token_list_shows_the_owners_tokens_newest_first(user, other_user):
     services.token_create(user=other_user)
     ApiToken.objects.filter(pk=first.id).update(created_at=F("created_at") - timedelta(minutes=1))
     assert [t.id for t in services.token_list(user=user)] == [second.id, first.id]
+
+
+def test_signup_limit_counts_per_address_within_the_window(settings):
+    settings.ACCOUNTS_SIGNUP_LIMIT = 3
+    for _ in range(3):
+        services.signup_limit_check(ip_address="192.0.2.1")
+        services.signup_record(ip_address="192.0.2.1")
+    with pytest.raises(SignupLimitReached) as caught:
+        services.signup_limit_check(ip_address="192.0.2.1")
+    assert settings.ACCOUNTS_SIGNUP_WINDOW - 5 <= caught.value.retry_after <= settings.ACCOUNTS_SIGNUP_WINDOW
+    services.signup_limit_check(ip_address="192.0.2.2")  # another address is not limited
+
+
+def test_signup_limit_lifts_when_the_oldest_leaves_the_window(settings):
+    settings.ACCOUNTS_SIGNUP_LIMIT = 2
+    services.signup_record(ip_address="192.0.2.1")
+    SignupRecord.objects.update(created_at=F("created_at") - timedelta(minutes=50))
+    services.signup_record(ip_address="192.0.2.1")
+    with pytest.raises(SignupLimitReached) as caught:
+        services.signup_limit_check(ip_address="192.0.2.1")
+    assert 9 * 60 <= caught.value.retry_after <= 10 * 60  # the first one leaves in 10 minutes
+    SignupRecord.objects.update(created_at=F("created_at") - timedelta(minutes=11))
+    services.signup_limit_check(ip_address="192.0.2.1")
+
+
+def test_signup_record_forgets_records_older_than_the_window(settings):
+    services.signup_record(ip_address="192.0.2.1")
+    SignupRecord.objects.update(
+        created_at=F("created_at") - timedelta(seconds=settings.ACCOUNTS_SIGNUP_WINDOW)
+    )
+    services.signup_record(ip_address="192.0.2.9")
+    assert list(SignupRecord.objects.values_list("ip_address", flat=True)) == ["192.0.2.9"]

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from accounts import services
-from accounts.models import ApiToken
+from accounts.models import ApiToken, SignupRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,7 @@ def test_signup_creates_the_account_and_logs_in(client):
     assert answer.status_code == 302 and answer["Location"] == "/upload/"
     assert get_user_model().objects.filter(username="carol").exists()
     assert "_auth_user_id" in client.session
+    assert SignupRecord.objects.get().ip_address == "198.51.100.1"
 
 
 def test_signup_with_mismatched_passwords_shows_the_form(client):
@@ -32,11 +36,46 @@ def test_signup_with_mismatched_passwords_shows_the_form(client):
     )
     assert answer.status_code == 200 and answer.context["form"].errors
     assert not get_user_model().objects.filter(username="carol").exists()
+    assert not SignupRecord.objects.exists()  # only accounts made count towards the limit
 
 
 def test_signup_page_redirects_signed_in_users(client, user):
     client.force_login(user)
     assert client.get(SIGNUP).status_code == 302
+
+
+def test_signups_from_one_address_are_limited(client, settings):
+    for n in range(settings.ACCOUNTS_SIGNUP_LIMIT):
+        assert _signup(client, f"user{n}").status_code == 302
+        client.logout()
+    limited = _signup(client, "one-too-many")
+    assert limited.status_code == 429
+    assert (
+        settings.ACCOUNTS_SIGNUP_WINDOW - 5 <= int(limited["Retry-After"]) <= settings.ACCOUNTS_SIGNUP_WINDOW
+    )
+    assert "Too many new accounts" in limited.content.decode()
+    assert not get_user_model().objects.filter(username="one-too-many").exists()
+    assert client.get(SIGNUP, REMOTE_ADDR="198.51.100.1").status_code == 429
+    assert _signup(client, "elsewhere", ip="203.0.113.4").status_code == 302
+
+
+def test_signup_limit_lifts_after_the_window(client, settings):
+    for n in range(settings.ACCOUNTS_SIGNUP_LIMIT):
+        _signup(client, f"user{n}")
+        client.logout()
+    SignupRecord.objects.update(
+        created_at=F("created_at") - timedelta(seconds=settings.ACCOUNTS_SIGNUP_WINDOW)
+    )
+    assert _signup(client, "later").status_code == 302
+
+
+def test_forged_forwarded_for_does_not_lift_the_signup_limit(client, settings):
+    settings.CLIENT_IP_TRUSTED_PROXIES = 1
+    for n in range(settings.ACCOUNTS_SIGNUP_LIMIT):
+        _signup(client, f"user{n}", ip="130.176.0.1", **{"X-Forwarded-For": f"192.0.2.{n}, 203.0.113.8"})
+        client.logout()
+    forged = _signup(client, "forged", ip="130.176.0.1", **{"X-Forwarded-For": "192.0.2.99, 203.0.113.8"})
+    assert forged.status_code == 429
 
 
 def test_tokens_page_needs_a_login(client):
