@@ -89,10 +89,10 @@ else
   (
     cd "$build"
     # Placeholders: collectstatic reads no secret and talks to no AWS service.
+    # DJANGO_SECRETS_FROM_ENV: the explicit offline switch (no Secrets Manager here).
     env -i PATH="$PATH" HOME="$HOME" PYTHONDONTWRITEBYTECODE=1 DJANGO_SETTINGS_MODULE=imageplatform.settings.production \
-      DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:///:memory: GALLERY_BUCKET=unused \
-      GALLERY_TABLE=unused SHORTLINKS_TABLE=unused CLOUDFRONT_DOMAIN=unused.invalid \
-      CLOUDFRONT_KEY_ID=unused CLOUDFRONT_PRIVATE_KEY_PARAMETER=unused \
+      DJANGO_SECRETS_FROM_ENV=true DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:///:memory: \
+      PUBLIC_ORIGIN=https://unused.invalid GALLERY_BUCKET=unused GALLERY_TABLE=unused SHORTLINKS_TABLE=unused \
       "$venv/bin/python" manage.py collectstatic --noinput -v 0
   )
   cp -r "$build/staticfiles" "$dist/static-$stage"

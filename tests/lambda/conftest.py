@@ -32,8 +32,9 @@ ZIP = ROOT / "dist" / f"imageplatform-{STAGE}.zip"
 RUNNER = Path(__file__).with_name("runner.py")
 MARK = "@@result@@ "
 API_HOST = "abc123def4.execute-api.us-east-1.amazonaws.com"
-SITE = "site.example.test"  # the CloudFront domain of the site
+SITE = "site.example.test"  # the CloudFront domain of the site (PUBLIC_ORIGIN's host)
 MAX_UPLOAD = 4_000_000
+ORIGIN_VERIFY = secrets.token_urlsafe(32)  # the header CloudFront adds (imageplatform.origin)
 
 
 def pytest_configure(config):
@@ -112,6 +113,8 @@ class LambdaApp:
     def request(self, method, path, *, body=b"", headers=None, query=None, request_id=None):
         headers = {
             "Host": API_HOST,
+            "X-Forwarded-Host": SITE,
+            "X-Origin-Verify": ORIGIN_VERIFY,
             "X-Forwarded-Proto": "https",
             "X-Forwarded-Port": "443",
             "X-Forwarded-For": "203.0.113.7, 130.176.0.1",
@@ -208,7 +211,12 @@ def lambda_app(package_dir, local_servers, tmp_path_factory):
         "AWS_SECRET_ACCESS_KEY": "S3RVER",
         "AWS_S3_ENDPOINT_URL": local_servers.s3_url,
         "DYNAMODB_ENDPOINT_URL": local_servers.dynamodb_url,
-        # what zappa_settings.json's aws_environment_variables and the deploy set
+        # what zappa_settings.json's aws_environment_variables set; the secrets come from
+        # the environment here (the explicit offline switch): `make rehearse` runs the
+        # production path, Secrets Manager, instead
+        "DJANGO_SECRETS_FROM_ENV": "true",
+        "ORIGIN_VERIFY_VALUES": ORIGIN_VERIFY,
+        "PUBLIC_ORIGIN": f"https://{SITE}",
         "GALLERY_BUCKET": f"lambda-media-{suffix}",
         "GALLERY_TABLE": f"lambda-images-{suffix}",
         "SHORTLINKS_TABLE": f"lambda-shortlinks-{suffix}",
@@ -231,7 +239,7 @@ def lambda_app(package_dir, local_servers, tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    app = LambdaApp(proc, [secret_key, "correct horse battery staple"])
+    app = LambdaApp(proc, [secret_key, "correct horse battery staple", ORIGIN_VERIFY])
     try:
         yield app
     finally:

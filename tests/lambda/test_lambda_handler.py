@@ -128,6 +128,15 @@ def test_healthz_reaches_every_store(app):
     assert set(response.json()["checks"].values()) == {"ok"}
 
 
+def test_calls_that_skip_cloudfront_are_refused(app):
+    """API Gateway's own URL: no origin-verify header (or a wrong one) gets 403."""
+    for value in ("", "not-the-secret"):
+        page = app.request("GET", "/healthz", headers={"X-Origin-Verify": value})
+        assert page.status == 403 and "text/plain" in page.headers["Content-Type"]
+        api = app.request("GET", "/api/v1/images", headers={"X-Origin-Verify": value})
+        assert api.status == 403 and api.json()["error"] == "forbidden"
+
+
 # --------------------------------------------------------------------------- signed out
 def test_gallery_signed_out_redirects_to_login(app):
     response = app.request("GET", "/")
