@@ -1,16 +1,23 @@
-"""Fill a stage of zappa_settings.json from Terraform's outputs (the hand-off).
+"""Write zappa_settings.json from Terraform's outputs (the hand-off), every stage at once.
 
-    terraform -chdir=terraform/envs/production output -json > /tmp/tf.json
-    python scripts/zappa_settings.py production --outputs /tmp/tf.json
-    # or let it run terraform itself:
-    python scripts/zappa_settings.py dev                # reads terraform/envs/staging
-    python scripts/zappa_settings.py production --check # exit 1 when the file is stale
+    python scripts/zappa_settings.py                      # runs `terraform output -json` in each env root
+    python scripts/zappa_settings.py --outputs dev=tf-staging.json --outputs production=tf-production.json
+    python scripts/zappa_settings.py --check              # exit 1 when the committed file differs
+    python scripts/zappa_settings.py --fixtures           # from tests/lambda/fixtures (what is committed)
 
-Sets, for the stage: ``aws_region``, ``role_arn`` (with ``manage_roles: false``),
-``s3_bucket`` (Zappa's package bucket), and ``aws_environment_variables`` from the
-``lambda_environment`` map plus CLOUDFRONT_PRIVATE_KEY_PARAMETER and METRICS_STAGE.
-Other keys of the stage (and other variables already set) are kept. Only names and
-ARNs come from Terraform; secrets never pass through this file (docs/deployment.md).
+The file is generated, never edited by hand: the fixed choices below (runtime, memory,
+what the zip leaves out, ...) plus, per stage, what Terraform made: the function's name
+(Zappa names it ``<project_name>-<stage>``, so ``project_name`` is derived from
+``lambda_function_name``), ``role_arn`` with ``manage_roles: false``, ``s3_bucket``,
+``vpc_config``, reserved concurrency (Zappa's ``lambda_concurrency``), the environment
+(``lambda_environment``: names and ARNs, never a secret) and the ``events`` Zappa wires
+to ``imageplatform.events.handle`` (the gallery bucket's ObjectCreated under
+``uploads/``; the malware-findings topic when Terraform outputs one).
+
+Stages and roots: Zappa's ``dev`` stage deploys into terraform/envs/staging (whose
+function is ``imageplatform-dev``), ``production`` into terraform/envs/production.
+tests/lambda/test_zappa_settings.py fails when the committed file differs from what this
+script makes from the committed output fixtures.
 """
 
 import argparse
@@ -21,8 +28,142 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "zappa_settings.json"
+FIXTURES = ROOT / "tests" / "lambda" / "fixtures"
 TERRAFORM_ENV = {"dev": "staging", "production": "production"}
-PROJECT = "imageplatform"
+EVENT_FUNCTION = "imageplatform.events.handle"
+UPLOADS_PREFIX = "uploads/"  # imageplatform/dynamodb.json's s3_prefixes.uploads
+# Never in this file: secrets, and the switch that takes secrets from the environment.
+FORBIDDEN = (
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "DATABASE_PASSWORD",
+    "CLOUDFRONT_PRIVATE_KEY",
+    "ORIGIN_VERIFY_VALUES",
+    "DJANGO_SECRETS_FROM_ENV",
+)
+# lambda_environment must name these (or Terraform outputs them on their own).
+REQUIRED_ENV = {
+    "PUBLIC_ORIGIN": "public_origin",
+    "GALLERY_BUCKET": "gallery_bucket",
+    "GALLERY_TABLE": "gallery_table",
+    "SHORTLINKS_TABLE": "shortlinks_table",
+    "APP_SECRET_ARN": "app_secret_arn",
+    "DATABASE_SECRET_ARN": "database_secret_arn",
+    "DATABASE_HOST": "database_host",
+    "DATABASE_PORT": "database_port",
+    "DATABASE_NAME": "database_name",
+}
+REQUIRED_OUTPUTS = (
+    "aws_region",
+    "lambda_role_arn",
+    "lambda_function_name",
+    "deploy_bucket",
+    "lambda_environment",
+    "gallery_bucket_arn",
+    "vpc_subnet_ids",
+    "vpc_security_group_ids",
+)
+
+# Fixed choices, the same in every stage (docs/deployment.md explains them).
+COMMON = {
+    "django_settings": "imageplatform.settings.production",
+    "runtime": "python3.13",
+    "architecture": "x86_64",
+    "memory_size": 2048,
+    "timeout_seconds": 30,
+    "endpoint_configuration": ["REGIONAL"],
+    "keep_warm": True,
+    "keep_warm_expression": "rate(4 minutes)",
+    "slim_handler": False,
+    "use_precompiled_packages": False,
+    "binary_support": True,
+    "log_level": "INFO",
+    "debug": False,
+    "xray_tracing": False,
+    "manage_roles": False,
+    "exclude_glob": [
+        ".ci",
+        ".github",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        "*.md",
+        "Makefile",
+        "bench",
+        "conftest.py",
+        "devstack",
+        "dist",
+        "docs",
+        "node_modules",
+        "package.json",
+        "package-lock.json",
+        "pyproject.toml",
+        "requirements*.txt",
+        "scripts",
+        "seeds",
+        "terraform",
+        "tests",
+        "*/tests",
+        "var",
+        "**/locale/*/LC_MESSAGES/*.po",
+        "_distutils_hack",
+        "distutils-precedence.pth",
+        "argcomplete*",
+        "cfn_clean",
+        "cfn_flip*",
+        "cfn_tools",
+        "charset_normalizer*",
+        "click",
+        "click-*",
+        "hjson*",
+        "pip",
+        "pip-*",
+        "pkg_resources",
+        "placebo*",
+        "python_slugify*",
+        "pyyaml-*",
+        "PyYAML-*",
+        "requests",
+        "requests-*",
+        "setuptools*",
+        "slugify",
+        "text_unidecode*",
+        "toml",
+        "toml-*",
+        "tqdm*",
+        "troposphere*",
+        "wheel",
+        "wheel-*",
+        "yaml",
+        "_yaml",
+        "django/contrib/admin/static",
+        "ninja/static",
+        # botocore's API models: keep only the services the app calls (s3, dynamodb,
+        # secretsmanager, ssm, sts, sso*), which halves botocore.
+        "botocore/data/[abcfghiklmnoqrtuvwx]*",
+        "botocore/data/d[aeilmors]*",
+        "botocore/data/dynamodbs*",
+        "botocore/data/e[bcfklmsv]*",
+        "botocore/data/ent*",
+        "botocore/data/endu*",
+        "botocore/data/p[ceior]*",
+        "botocore/data/pay*",
+        "botocore/data/partn*",
+        "botocore/data/s[achimnoquwy]*",
+        "botocore/data/se[abd-z]*",
+        "botocore/data/sec[a-qs-z]*",
+        "botocore/data/s3[cfotv]*",
+        "botocore/data/sdb*",
+        "botocore/data/ssm-*",
+        "botocore/data/sso-a*",
+        "botocore/data/st[eo]*",
+    ],
+}
+STAGE_ENV = {"LOG_LEVEL": "INFO", "GALLERY_MAX_UPLOAD_BYTES": "4000000"}
+
+
+def values(outputs: dict) -> dict:
+    """``terraform output -json`` wraps each value as {"value": ..., "type": ...}."""
+    return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in outputs.items()}
 
 
 def terraform_outputs(env: str) -> dict:
@@ -35,77 +176,129 @@ def terraform_outputs(env: str) -> dict:
     return json.loads(out)
 
 
-def values(outputs: dict) -> dict:
-    """``terraform output -json`` wraps each value as {"value": ..., "type": ...}."""
-    return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in outputs.items()}
+def fixture_path(stage: str) -> Path:
+    return FIXTURES / f"terraform-outputs-{TERRAFORM_ENV[stage]}.json"
 
 
-def fill(settings: dict, stage: str, out: dict) -> tuple[dict, list[str]]:
-    warnings = []
-    required = ("lambda_environment", "lambda_role_arn", "aws_region", "deploy_bucket")
-    missing = [k for k in required if not out.get(k)]
+def stage_settings(stage: str, out: dict) -> dict:
+    """One stage's Terraform-made values; raises SystemExit naming what is missing."""
+    missing = [k for k in REQUIRED_OUTPUTS if out.get(k) in (None, "", [], {})]
     if missing:
-        raise SystemExit(f"error: Terraform outputs lack {', '.join(missing)} (was it applied?)")
-    expected = f"{PROJECT}-{stage}"
-    if out.get("lambda_function_name") and out["lambda_function_name"] != expected:
-        warnings.append(
-            f"Terraform made its role and log group for the function {out['lambda_function_name']!r}, "
-            f"but Zappa's {stage!r} stage deploys {expected!r}: align the stage names."
+        raise SystemExit(f"error: {stage}: Terraform outputs lack {', '.join(missing)} (was it applied?)")
+    function = out["lambda_function_name"]
+    suffix = f"-{stage}"
+    if not function.endswith(suffix) or function == suffix:
+        raise SystemExit(
+            f"error: Terraform's function is {function!r}, but Zappa names the {stage!r} stage's "
+            f"function '<project_name>{suffix}': set zappa_stage = {stage!r} in the Terraform root."
         )
-    conf = dict(settings.get(stage, {}))
-    conf.update(
-        aws_region=out["aws_region"],
-        manage_roles=False,
-        role_arn=out["lambda_role_arn"],
-        s3_bucket=out["deploy_bucket"],
-    )
-    env = dict(
-        conf.get("aws_environment_variables") or settings.get("dev", {}).get("aws_environment_variables", {})
-    )
-    env.update({k: str(v) for k, v in out["lambda_environment"].items()})
-    if out.get("cloudfront_private_key_parameter"):
-        env["CLOUDFRONT_PRIVATE_KEY_PARAMETER"] = out["cloudfront_private_key_parameter"]
+
+    env = {k: str(v) for k, v in out["lambda_environment"].items()}
+    leaked = sorted(set(env) & set(FORBIDDEN))
+    if leaked:
+        raise SystemExit(
+            f"error: {stage}: lambda_environment carries {', '.join(leaked)}: never in this file"
+        )
+    for name, output in REQUIRED_ENV.items():
+        if not env.get(name) and out.get(output) not in (None, ""):
+            env[name] = str(out[output])
+    absent = [name for name in REQUIRED_ENV if not env.get(name)]
+    if absent:
+        raise SystemExit(f"error: {stage}: no value for {', '.join(absent)} in Terraform's outputs")
+    if out.get("origin_verify_header") and out["origin_verify_header"] != "X-Origin-Verify":
+        env["ORIGIN_VERIFY_HEADER"] = out["origin_verify_header"]
+    if env.get("CLOUDFRONT_KEY_ID") and out.get("cloudfront_private_key_parameter"):
+        env.setdefault("CLOUDFRONT_PRIVATE_KEY_PARAMETER", out["cloudfront_private_key_parameter"])
+    for name, value in STAGE_ENV.items():
+        env.setdefault(name, value)
     env["METRICS_STAGE"] = stage
-    for secret in ("DJANGO_SECRET_KEY", "DATABASE_URL", "CLOUDFRONT_PRIVATE_KEY"):
-        if env.pop(secret, None) is not None:
-            warnings.append(f"dropped {secret}: secrets are set on the function, never in this file")
-    conf["aws_environment_variables"] = dict(sorted(env.items()))
-    return {**settings, stage: conf}, warnings
+
+    events = [
+        {
+            "function": EVENT_FUNCTION,
+            "event_source": {
+                "arn": out["gallery_bucket_arn"],
+                "events": ["s3:ObjectCreated:*"],
+                "prefix": UPLOADS_PREFIX,
+            },
+        }
+    ]
+    if out.get("malware_findings_topic_arn"):
+        events.append(
+            {
+                "function": EVENT_FUNCTION,
+                "event_source": {"arn": out["malware_findings_topic_arn"], "events": ["sns:Publish"]},
+            }
+        )
+
+    conf = {
+        "project_name": function[: -len(suffix)],
+        "aws_region": out["aws_region"],
+        "role_arn": out["lambda_role_arn"],
+        "s3_bucket": out["deploy_bucket"],
+        "vpc_config": {
+            "SubnetIds": list(out["vpc_subnet_ids"]),
+            "SecurityGroupIds": list(out["vpc_security_group_ids"]),
+        },
+        "aws_environment_variables": dict(sorted(env.items())),
+        "events": events,
+    }
+    if out.get("lambda_reserved_concurrency") not in (None, "", -1):
+        conf["lambda_concurrency"] = int(out["lambda_reserved_concurrency"])
+    return conf
+
+
+def generate(outputs_by_stage: dict[str, dict]) -> dict:
+    """The whole file: ``dev`` holds the fixed choices; ``production`` extends it."""
+    dev = {**COMMON, **stage_settings("dev", values(outputs_by_stage["dev"]))}
+    production = {"extends": "dev", **stage_settings("production", values(outputs_by_stage["production"]))}
+    if "lambda_concurrency" in dev and "lambda_concurrency" not in production:
+        production["lambda_concurrency"] = None  # extends is shallow: do not inherit staging's cap
+    return {"dev": dev, "production": production}
+
+
+def render(settings: dict) -> str:
+    return json.dumps(settings, indent=4) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stage", choices=sorted(TERRAFORM_ENV))
     parser.add_argument(
-        "--outputs", type=Path, help="a saved `terraform output -json` (default: run terraform)"
+        "--outputs",
+        action="append",
+        default=[],
+        metavar="STAGE=FILE",
+        help="a saved `terraform output -json` for a stage (default: run terraform in its root)",
     )
-    parser.add_argument(
-        "--env", help="terraform/envs/<ENV> to read (default: dev->staging, production->production)"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 when zappa_settings.json differs, change nothing"
-    )
+    parser.add_argument("--fixtures", action="store_true", help="use tests/lambda/fixtures' outputs")
+    parser.add_argument("--check", action="store_true", help="exit 1 when zappa_settings.json differs")
+    parser.add_argument("--print", action="store_true", help="print the file instead of writing it")
     args = parser.parse_args()
 
-    raw = (
-        json.loads(args.outputs.read_text())
-        if args.outputs
-        else terraform_outputs(args.env or TERRAFORM_ENV[args.stage])
-    )
-    current = json.loads(SETTINGS.read_text())
-    updated, warnings = fill(current, args.stage, values(raw))
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.check:
-        if updated != current:
-            print(
-                f"zappa_settings.json is stale for {args.stage}: run scripts/zappa_settings.py {args.stage}"
-            )
-            return 1
-        print(f"zappa_settings.json matches Terraform for {args.stage}")
+    given = dict(item.split("=", 1) for item in args.outputs)
+    unknown = set(given) - set(TERRAFORM_ENV)
+    if unknown:
+        parser.error(f"unknown stage {', '.join(sorted(unknown))} (stages: {', '.join(TERRAFORM_ENV)})")
+    outputs = {}
+    for stage, env in TERRAFORM_ENV.items():
+        if stage in given:
+            outputs[stage] = json.loads(Path(given[stage]).read_text())
+        elif args.fixtures:
+            outputs[stage] = json.loads(fixture_path(stage).read_text())
+        else:
+            outputs[stage] = terraform_outputs(env)
+    text = render(generate(outputs))
+    if args.print:
+        sys.stdout.write(text)
         return 0
-    SETTINGS.write_text(json.dumps(updated, indent=4) + "\n")
-    print(f"updated the {args.stage} stage of zappa_settings.json")
+    if args.check:
+        if SETTINGS.read_text() != text:
+            print("zappa_settings.json differs from Terraform's outputs: run scripts/zappa_settings.py")
+            return 1
+        print("zappa_settings.json matches Terraform's outputs")
+        return 0
+    SETTINGS.write_text(text)
+    print("wrote zappa_settings.json (stages: dev, production)")
     return 0
 
 
