@@ -67,8 +67,16 @@ class ExtractionError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- cache
-def source_hash(repo: Path = REPO) -> str:
+def source_hash(repo: Path = REPO, rev: str | None = None) -> str:
     h = hashlib.sha256()
+    if rev:
+        trees = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", f"{rev}:terraform", f"{rev}:imageplatform/dynamodb.json"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        h.update(trees.encode())
+        h.update(Path(__file__).read_bytes())
+        return h.hexdigest()
     files = [p for p in (repo / "terraform").rglob("*") if p.is_file() and p.suffix in (".tf", ".tfvars", ".hcl", ".pem")]
     files = [p for p in files if ".terraform" not in p.parts]
     files += [repo / "imageplatform" / "dynamodb.json", Path(__file__).resolve()]
@@ -98,18 +106,24 @@ def _file_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def extract(env: str, *, repo: Path = REPO, refresh: bool = False) -> dict:
-    """The Lambda role's policy documents of ``terraform/envs/<env>`` (cached)."""
+def extract(env: str, *, repo: Path = REPO, refresh: bool = False, rev: str | None = None) -> dict:
+    """The Lambda role's policy documents of ``terraform/envs/<env>`` (cached).
+
+    From the working tree, or from the commit ``rev`` (default: ``$IAM_POLICY_REV``, e.g.
+    ``HEAD`` while someone else's uncommitted Terraform does not plan).
+    """
     if not shutil.which("terraform"):
         raise TerraformMissing("terraform is not installed: the IAM policy cannot be rendered (CI has it)")
-    key = source_hash(repo)[:20]
-    cached = cache_dir() / f"{env}-{key}.json"
+    rev = rev or os.environ.get("IAM_POLICY_REV") or None
+    key = source_hash(repo, rev)[:20]
+    cached = cache_dir() / f"{env}-{'rev-' if rev else ''}{key}.json"
     with _file_lock(cache_dir() / f"{env}.lock"):  # pytest-xdist workers: one renders, the others wait
         if cached.exists() and not refresh:
             result = json.loads(cached.read_text())
             result["cached"] = str(cached)
             return result
-        result = _render(env, repo)
+        result = _render(env, repo, rev)
+        result["from"] = f"commit {rev}" if rev else "working tree"
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(json.dumps(result, indent=1, sort_keys=True))
         tmp.replace(cached)
@@ -179,17 +193,24 @@ def _aliases(envdir: Path) -> list[str]:
     return sorted(set(re.findall(r'alias\s*=\s*"([^"]+)"', text)))
 
 
-def _render(env: str, repo: Path) -> dict:
+def _render(env: str, repo: Path, rev: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="iam-policy-") as tmp:
         work = Path(tmp)
         tree = work / "tree"
         (tree / "imageplatform").mkdir(parents=True)
-        shutil.copy2(repo / "imageplatform" / "dynamodb.json", tree / "imageplatform" / "dynamodb.json")
-        shutil.copytree(
-            repo / "terraform",
-            tree / "terraform",
-            ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan"),
-        )
+        if rev:
+            archive = subprocess.run(
+                ["git", "-C", str(repo), "archive", rev, "terraform", "imageplatform/dynamodb.json"],
+                capture_output=True, check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        else:
+            shutil.copy2(repo / "imageplatform" / "dynamodb.json", tree / "imageplatform" / "dynamodb.json")
+            shutil.copytree(
+                repo / "terraform",
+                tree / "terraform",
+                ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan"),
+            )
         envdir = tree / "terraform" / "envs" / env
         if not envdir.is_dir():
             raise ExtractionError(f"no Terraform root terraform/envs/{env}")
@@ -425,7 +446,7 @@ def _as_list(v):
 
 def describe(result: dict) -> str:
     """Human summary: where the policy came from and what was substituted."""
-    lines = [f"policy of {result['role']} in envs/{result['env']}: {result['source']}"
+    lines = [f"policy of {result['role']} in envs/{result['env']} ({result.get('from', 'working tree')}): {result['source']}"
              + (f" (cached: {result['cached']})" if result.get("cached") else "")]
     if result["unknown_in_plan"]:
         lines.append(
