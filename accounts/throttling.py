@@ -154,11 +154,11 @@ class LoginThrottleHandler(AxesDatabaseHandler):
 
 def wait_text(seconds: int) -> str:
     """'3 minutes': how long to wait, for people."""
-    if seconds < 60:
-        return "less than a minute" if seconds < 50 else "a minute"
+    if seconds < 50:
+        return "less than a minute"
     minutes = math.ceil(seconds / 60)
-    if minutes < 90:
-        return f"{minutes} minutes"
+    if minutes <= 90:
+        return "a minute" if minutes == 1 else f"{minutes} minutes"
     return f"{math.ceil(minutes / 60)} hours"
 
 

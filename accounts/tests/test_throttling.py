@@ -215,3 +215,19 @@ def test_lock_length_grows_and_repeats_its_last_step(settings):
         3600,
         3600,
     ]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (1, "less than a minute"),
+        (55, "a minute"),
+        (60, "a minute"),
+        (61, "2 minutes"),
+        (3600, "60 minutes"),
+        (5400, "90 minutes"),
+        (5401, "2 hours"),
+    ],
+)
+def test_wait_text_reads_naturally(seconds, text):
+    assert throttling.wait_text(seconds) == text
