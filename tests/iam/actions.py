@@ -332,10 +332,10 @@ def _dynamodb(op: str, p: dict, arns: Arns) -> list[tuple[str, str, dict]]:
 # --------------------------------------------------------------------------- the rest
 def _other(service: str, op: str, p: dict, arns: Arns) -> list[tuple[str, str, dict]]:
     if service == "secretsmanager" and op in ("GetSecretValue", "DescribeSecret"):
-        secret = p["SecretId"]
+        secret = arns.rename(p["SecretId"])
         if not secret.startswith("arn:"):
             # A name resolves to the full ARN, which ends in "-" and six random characters.
-            secret = arns.regional("secretsmanager", f"secret:{arns.rename(secret)}-AbCdEf")
+            secret = arns.regional("secretsmanager", f"secret:{secret}-AbCdEf")
         return [(f"secretsmanager:{op}", secret, {})]
     if service == "ssm" and op in ("GetParameter", "GetParameters", "GetParametersByPath"):
         names = p.get("Names") or [p.get("Name") or p.get("Path")]

@@ -30,6 +30,7 @@ Standard library + botocore only (and ``actions.py`` beside this file).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -43,17 +44,31 @@ except ImportError:  # pragma: no cover - the by-path case
     import actions  # type: ignore[no-redef]
 
 ENV_VAR = "IAM_RECORD_FILE"
-NAME_SETTINGS = ("GALLERY_BUCKET", "STATIC_BUCKET", "GALLERY_TABLE", "SHORTLINKS_TABLE", "CLOUDFRONT_PRIVATE_KEY_PARAMETER")
+NAME_SETTINGS = (
+    "GALLERY_BUCKET",
+    "STATIC_BUCKET",
+    "GALLERY_TABLE",
+    "SHORTLINKS_TABLE",
+    "CLOUDFRONT_PRIVATE_KEY_PARAMETER",
+    "APP_SECRET_ARN",
+    "DATABASE_SECRET_ARN",
+)
 
 _lock = threading.Lock()
 _state = {"path": None, "enabled": True, "test": None, "original": None, "count": 0}
 
 
-def install(path: str) -> None:
-    """Record from now on into ``path`` (JSON lines, appended). Idempotent."""
+def install(path: str | None) -> None:
+    """Record from now on into ``path`` (JSON lines, appended). Idempotent.
+
+    ``path=None`` only hooks the clients made from now on, recording nothing yet (see
+    :func:`recording`): clients are cached (django-storages, PynamoDB), so the hooks must be
+    in place before the first one is made.
+    """
     import botocore.session
 
-    _state["path"] = os.path.abspath(path)
+    if path is not None:
+        _state["path"] = os.path.abspath(path)
     if _state["original"] is not None:
         return
     original = botocore.session.Session.create_client
@@ -82,6 +97,18 @@ def uninstall() -> None:
         botocore.session.Session.create_client = _state["original"]
         _state["original"] = None
     _state["path"] = None
+
+
+@contextlib.contextmanager
+def recording(path: str):
+    """Record into ``path`` inside the block; what was recorded before resumes after."""
+    install(None)
+    saved = (_state["path"], _state["enabled"])
+    _state["path"], _state["enabled"] = os.path.abspath(path), True
+    try:
+        yield path
+    finally:
+        _state["path"], _state["enabled"] = saved
 
 
 def set_enabled(enabled: bool) -> None:

@@ -1,0 +1,32 @@
+"""Fixtures of the IAM fit check: the recorder's hooks, and the rendered policies."""
+
+import pytest
+
+from tests.iam import recorder
+
+# Hooks on every botocore client made from now on (django-storages and PynamoDB cache
+# theirs), recording nothing until a test asks for it.
+recorder.install(None)
+
+
+def _policy(env):
+    from tests.iam.policies import TerraformMissing, describe, extract
+
+    try:
+        result = extract(env)
+    except TerraformMissing as exc:
+        pytest.skip(str(exc))
+    result["note"] = describe(result)
+    print(result["note"])  # shown with -rA / on failure: where the policy came from, what was substituted
+    return result
+
+
+@pytest.fixture(scope="session")
+def staging_policy():
+    """The staging Lambda role's policy as Terraform renders it (skipped without terraform)."""
+    return _policy("staging")
+
+
+@pytest.fixture(scope="session")
+def production_policy():
+    return _policy("production")
