@@ -4,16 +4,34 @@ dynalite (DynamoDB) and s3rver (S3) come from npm (package.json). `make run` kee
 data under var/; the integration tests start their own pair on free ports in a temp dir.
 Known quirks: dynalite has no TTL and no transactions; s3rver on Node 20 needs
 --openssl-legacy-provider for list pagination, and its keys are S3RVER/S3RVER.
+
+Crash-proofing (see devstack/procs.py): every process started here gets SIGTERM when its
+supervisor dies, even by SIGKILL (prctl PR_SET_PDEATHSIG); its pid, command line, port and
+start time are kept in ``<data>/run/<name>.pid``; a lock file marks the live supervisor.
+On start, processes of this data folder whose supervisor is gone (leftovers) are stopped,
+and a port held by anything else fails with the holder named.
+
+Leftovers are stopped, not reused: their supervisor is gone, so nobody would stop them
+again, they may have been started by older code or with other options, and dynalite holds
+the data folder's LevelDB lock (a second dynalite on the same folder listens, then answers
+"Database is closed" and crashes). A restart costs about a second.
 """
 
+import argparse
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from devstack import procs as proc_util
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "node_modules" / ".bin"
@@ -30,15 +48,58 @@ def port_in_use(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
+def busy_port_message(port: int, what: str, hint: str) -> str:
+    """'Port 4567 (dynalite) is in use by pid 1234: node ... Stop it, or ...'."""
+    owners = proc_util.port_owners(port)
+    if owners:
+        holder = "; ".join(proc_util.describe(pid) for pid in owners)
+        return f"Port {port} for {what} is already in use by {holder}. Stop it, or {hint}."
+    return (
+        f"Port {port} for {what} is already in use (by a process this user cannot see; "
+        f"try `ss -ltnp 'sport = :{port}'` as root). Stop it, or {hint}."
+    )
+
+
+def _tail(path: Path | None, lines: int = 8) -> str:
+    if not path or not path.exists():
+        return ""
+    text = path.read_text(errors="replace").strip().splitlines()[-lines:]
+    return f"\n  last lines of {path}:\n    " + "\n    ".join(text) if text else ""
+
+
+def _dynalite_ready(port: int) -> bool:
+    """dynalite listens before its LevelDB is open: ask it for its tables."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/",
+        data=b"{}",
+        headers={
+            "X-Amz-Target": "DynamoDB_20120810.ListTables",
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Date": "20000101T000000Z",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=local/20000101/us-east-1/dynamodb/aws4_request, "
+            "SignedHeaders=host, Signature=0",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def wait_for_port(
+    port: int, proc: subprocess.Popen, name: str, timeout: float = 30, ready=None, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {proc.returncode} before it listened on port {port}")
-        if port_in_use(port):
+            raise RuntimeError(
+                f"{name} exited with code {proc.returncode} before it was ready on port {port}{_tail(log)}"
+            )
+        if port_in_use(port) and (ready is None or ready(port)):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"{name} did not listen on port {port} within {timeout:.0f}s")
+    raise RuntimeError(f"{name} was not ready on port {port} within {timeout:.0f}s{_tail(log)}")
 
 
 @dataclass
@@ -46,8 +107,21 @@ class LocalServers:
     data_dir: Path
     dynalite_port: int
     s3rver_port: int
-    log_dir: Path | None = None
+    log_dir: Path | None = None  # default: <data_dir>/log
     procs: dict = field(default_factory=dict)
+    say: Callable[[str], None] = field(default=lambda text: print(text, flush=True))
+    claimed: bool = False
+
+    def __post_init__(self):
+        self.data_dir = Path(self.data_dir).resolve()
+        if self.log_dir is None:
+            self.log_dir = self.data_dir / "log"
+        self._lock = proc_util.SupervisorLock(self.run_dir)
+        self._logs: dict[str, Path] = {}
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
 
     @property
     def dynamodb_url(self) -> str:
@@ -57,77 +131,218 @@ class LocalServers:
     def s3_url(self) -> str:
         return f"http://127.0.0.1:{self.s3rver_port}"
 
+    @property
+    def node(self) -> str:
+        # node itself, not the scripts' `#!/usr/bin/env node`: the command line recorded
+        # right after the start is then the one the process keeps.
+        return shutil.which("node") or "node"
+
+    def commands(self) -> dict[str, tuple[list[str], int]]:
+        return {
+            "dynalite": (
+                [
+                    self.node,
+                    str(BIN / "dynalite"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.dynalite_port),
+                    "--path",
+                    str(self.data_dir / "dynamodb"),
+                    "--createTableMs",
+                    "0",
+                    "--deleteTableMs",
+                    "0",
+                    "--updateTableMs",
+                    "0",
+                ],
+                self.dynalite_port,
+            ),
+            "s3rver": (
+                [
+                    self.node,
+                    str(BIN / "s3rver"),
+                    "--silent",
+                    "--address",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.s3rver_port),
+                    "--directory",
+                    str(self.data_dir / "s3"),
+                ],
+                self.s3rver_port,
+            ),
+        }
+
+    # ----------------------------------------------------------------------- claim
+    def claim(self) -> list[str]:
+        """Become this data folder's supervisor and stop the leftovers of earlier runs.
+
+        Fails when another live process supervises the folder (two `make run` on one
+        var/ would fight over dynalite's LevelDB lock). Returns what was done.
+        """
+        if self.claimed:
+            return []
+        holder = self._lock.acquire()
+        if holder is not None:
+            who = proc_util.describe(holder) if holder > 0 and proc_util.alive(holder) else "another process"
+            raise RuntimeError(
+                f"The local stack of {self.data_dir} is already running ({who}). Stop it first "
+                f"(Ctrl-C in its terminal, or kill {holder}), or use another data folder (VAR_DIR=...)."
+            )
+        self.claimed = True
+        done = self._stop_leftovers()
+        for line in done:
+            self.say(line)
+        return done
+
+    def _stop_leftovers(self) -> list[str]:
+        done = []
+        seen: set[int] = set()
+        for record in proc_util.read_pidfiles(self.run_dir):
+            if record.pid and record.is_running_ours():
+                seen.add(record.pid)
+                stopped = proc_util.terminate(record.pid)
+                verb = "stopped" if stopped else "could not stop"
+                done.append(
+                    f"{verb} leftover {record.name} (pid {record.pid}, port {record.port}, "
+                    f"started {record.started_at}) from a previous run"
+                )
+            elif record.pid:
+                done.append(
+                    f"{record.name} (pid {record.pid}) of a previous run no longer runs: "
+                    f"removed its stale PID file {record.path.name}"
+                )
+            record.path.unlink(missing_ok=True)
+        # Processes of this data folder without a PID file (started by older code).
+        for pid, name in self._unrecorded_processes():
+            if pid in seen:
+                continue
+            stopped = proc_util.terminate(pid)
+            verb = "stopped" if stopped else "could not stop"
+            done.append(f"{verb} leftover {name} (pid {pid}, no PID file) from a previous run")
+        return done
+
+    def _unrecorded_processes(self) -> list[tuple[int, str]]:
+        """dynalite/s3rver on this data folder, and runserver with VAR_DIR = this folder."""
+        found = []
+        markers = {
+            "dynalite": ("--path", str(self.data_dir / "dynamodb")),
+            "s3rver": ("--directory", str(self.data_dir / "s3")),
+        }
+        me = os.getpid()
+        for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+            if not entry.name.isdigit() or int(entry.name) == me:
+                continue
+            pid = int(entry.name)
+            argv = proc_util.cmdline(pid)
+            if not argv:
+                continue
+            for name, (flag, value) in markers.items():
+                if any(Path(a).name == name and str(BIN) in a for a in argv[:2]) and _has_option(
+                    argv, flag, value
+                ):
+                    found.append((pid, name))
+            if (
+                str(ROOT / "manage.py") in argv
+                and "runserver" in argv
+                and proc_util.environ_value(pid, "VAR_DIR") in (str(self.data_dir), f"{self.data_dir}/")
+            ):
+                found.append((pid, "web server"))
+        return found
+
+    # ----------------------------------------------------------------------- start / stop
     def start(self) -> "LocalServers":
         for tool in ("dynalite", "s3rver"):
             if not (BIN / tool).exists():
                 raise RuntimeError(f"{tool} is not installed: run `npm ci` (make deps does it)")
         if not shutil.which("node"):
             raise RuntimeError("Node.js is not on the PATH")
-        for port, name in ((self.dynalite_port, "dynalite"), (self.s3rver_port, "s3rver")):
-            if port_in_use(port):
-                raise RuntimeError(
-                    f"Port {port} for {name} is already in use (another `make run`?). "
-                    f"Stop it, or choose another port with {name.upper()}_PORT=..."
-                )
-        (self.data_dir / "dynamodb").mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "s3").mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
-        commands = {
-            "dynalite": [
-                str(BIN / "dynalite"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.dynalite_port),
-                "--path",
-                str(self.data_dir / "dynamodb"),
-                "--createTableMs",
-                "0",
-                "--deleteTableMs",
-                "0",
-                "--updateTableMs",
-                "0",
-            ],
-            "s3rver": [
-                str(BIN / "s3rver"),
-                "--silent",
-                "--address",
-                "127.0.0.1",
-                "--port",
-                str(self.s3rver_port),
-                "--directory",
-                str(self.data_dir / "s3"),
-            ],
-        }
         try:
-            for name, cmd in commands.items():
-                out = subprocess.DEVNULL
-                if self.log_dir:
-                    self.log_dir.mkdir(parents=True, exist_ok=True)
-                    out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept for the process' life)
-                self.procs[name] = subprocess.Popen(
-                    cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            wait_for_port(self.dynalite_port, self.procs["dynalite"], "dynalite")
-            wait_for_port(self.s3rver_port, self.procs["s3rver"], "s3rver")
+            self.claim()
+            for name, (_, port) in self.commands().items():
+                if port_in_use(port):
+                    var = f"{name.upper()}_PORT"
+                    raise RuntimeError(
+                        busy_port_message(
+                            port,
+                            name,
+                            f"choose another port: make run {var}=<port> (or set {var} in the environment)",
+                        )
+                    )
+            (self.data_dir / "dynamodb").mkdir(parents=True, exist_ok=True)
+            (self.data_dir / "s3").mkdir(parents=True, exist_ok=True)
+            env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
+            for name, (cmd, port) in self.commands().items():
+                self.spawn(name, cmd, port=port, env=env)
+            wait_for_port(
+                self.dynalite_port,
+                self.procs["dynalite"],
+                "dynalite",
+                ready=_dynalite_ready,
+                log=self._logs.get("dynalite"),
+            )
+            wait_for_port(self.s3rver_port, self.procs["s3rver"], "s3rver", log=self._logs.get("s3rver"))
         except BaseException:
             self.stop()
             raise
         return self
 
+    def spawn(self, name: str, cmd: list[str], *, port: int | None, env: dict, log: bool = True):
+        """Start a supervised process: dies with us, recorded in run/<name>.pid."""
+        self.claim()
+        out = subprocess.DEVNULL
+        if log and self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            self._logs[name] = self.log_dir / f"{name}.log"
+            out = open(self._logs[name], "ab")  # noqa: SIM115 (closed in stop())
+        try:
+            proc = proc_util.popen(
+                cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        finally:
+            if out is not subprocess.DEVNULL:
+                out.close()  # the child has its own copy
+        self.procs[name] = proc
+        proc_util.write_pidfile(self.run_dir, name, proc.pid, proc_util.cmdline(proc.pid) or cmd, port)
+        return proc
+
+    def adopt(self, name: str, proc: subprocess.Popen, *, port: int | None) -> None:
+        """Supervise a process started elsewhere (with proc_util.popen): recorded, stopped by stop()."""
+        self.claim()
+        self.procs[name] = proc
+        proc_util.write_pidfile(self.run_dir, name, proc.pid, proc_util.cmdline(proc.pid) or [], port)
+
+    def poll(self) -> tuple[str, int] | None:
+        """(name, exit code) of a supervised process that has exited, or None."""
+        for name, proc in self.procs.items():
+            code = proc.poll()
+            if code is not None:
+                return name, code
+        return None
+
+    def log_of(self, name: str) -> Path | None:
+        return self._logs.get(name)
+
     def stop(self) -> None:
-        for proc in self.procs.values():
+        """Stop everything started here, the last started first (the web server before the
+        stores it uses), then drop the PID files and the lock."""
+        for name, proc in reversed(list(self.procs.items())):
             if proc.poll() is None:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
+                except (ProcessLookupError, PermissionError):
                     pass
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    with_pg_kill(proc.pid)
+                    proc.wait(timeout=5)
+            (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
         self.procs.clear()
+        if self.claimed:
+            self._lock.release()
+            self.claimed = False
 
     def django_env(self) -> dict:
         """Environment that points the local settings at these servers."""
@@ -135,3 +350,51 @@ class LocalServers:
             "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
             "AWS_S3_ENDPOINT_URL": self.s3_url,
         }
+
+
+def with_pg_kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _has_option(argv: list[str], flag: str, value: str) -> bool:
+    return any(a == flag and b.rstrip("/") == value for a, b in zip(argv, argv[1:], strict=False))
+
+
+# --------------------------------------------------------------------------- CLI
+def main(argv: list[str] | None = None) -> int:
+    """`python -m devstack.servers --data DIR`: just the two servers, supervised, until
+    Ctrl-C/SIGTERM (the tests and scripts/load.sh use it)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("VAR_DIR", ROOT / "var")))
+    parser.add_argument("--dynalite-port", type=int, default=int(os.environ.get("DYNALITE_PORT", "4567")))
+    parser.add_argument("--s3rver-port", type=int, default=int(os.environ.get("S3RVER_PORT", "4568")))
+    args = parser.parse_args(argv)
+    servers = LocalServers(data_dir=args.data, dynalite_port=args.dynalite_port, s3rver_port=args.s3rver_port)
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    try:
+        servers.start()
+        print(f"ready: dynalite {servers.dynamodb_url} s3rver {servers.s3_url}", flush=True)
+        while (exited := servers.poll()) is None:
+            time.sleep(0.2)
+        name, code = exited
+        print(f"error: {name} exited unexpectedly with code {code}; stopping", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
