@@ -16,8 +16,7 @@ def _policy(env):
         result = extract(env)
     except TerraformMissing as exc:
         pytest.skip(str(exc))
-    result["note"] = describe(result)
-    print(result["note"])  # shown with -rA / on failure: where the policy came from, what was substituted
+    result["note"] = describe(result)  # printed with each report: where it came from, what was substituted
     return result
 
 

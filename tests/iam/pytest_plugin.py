@@ -25,6 +25,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("iam", "IAM fit check (tests/iam)")
     group.addoption("--iam-record", metavar="PATH", help="record AWS calls into PATH (default: $IAM_RECORD_FILE)")
     group.addoption("--iam-env", default="staging", help="terraform/envs/<env> to judge against (default: staging)")
+    group.addoption("--iam-policy", metavar="FILE", help="judge against this policy JSON instead of the Terraform")
     group.addoption("--iam-strict", action="store_true", help="fail the run when a recorded call is denied")
 
 
@@ -67,7 +68,8 @@ def _judge(config):
 
     records = load_records(config._iam_record)
     try:
-        report = evaluate_records(records, load_policy(env=config.getoption("--iam-env")))
+        policy = load_policy(env=config.getoption("--iam-env"), policy_file=config.getoption("--iam-policy"))
+        report = evaluate_records(records, policy)
     except TerraformMissing as exc:
         report = f"{len(records)} AWS calls recorded in {config._iam_record}; not judged: {exc}"
     config._iam_report = report
