@@ -3,15 +3,21 @@
 Starts dynalite and s3rver (data under var/, kept between runs), creates the bucket and
 tables when missing, applies migrations, offers to create a first admin user, and serves
 the site at http://127.0.0.1:$PORT. Ctrl-C stops all of it.
+
+This process supervises the others (devstack/servers.py): they die with it, even when it
+is killed with SIGKILL; when the web server or a store exits, everything stops with a
+message; leftovers of a run whose supervisor was killed are stopped on the next start.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from devstack.servers import ROOT, LocalServers, port_in_use
+from devstack import procs as proc_util
+from devstack.servers import ROOT, LocalServers, busy_port_message, port_in_use
 
 PY = sys.executable
 
@@ -37,15 +43,19 @@ def offer_admin(env) -> None:
     print("  Tip: create an admin user any time with: .venv/bin/python manage.py createsuperuser")
 
 
+def _parent_is_make() -> bool:
+    try:
+        return Path(f"/proc/{os.getppid()}/comm").read_text().strip() in ("make", "gmake")
+    except OSError:
+        return False
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
-    var = Path(os.environ.get("VAR_DIR", ROOT / "var"))
-    if port_in_use(port):
-        print(
-            f"Port {port} is already in use. Stop what runs there, or use: make run PORT=8080",
-            file=sys.stderr,
-        )
-        return 1
+    var = Path(os.environ.get("VAR_DIR", ROOT / "var")).resolve()
+    if _parent_is_make():
+        # `make run` killed (even with SIGKILL): we get SIGTERM and stop everything.
+        proc_util.set_own_death_signal(signal.SIGTERM)
     servers = LocalServers(
         data_dir=var,
         dynalite_port=int(os.environ.get("DYNALITE_PORT", "4567")),
@@ -60,19 +70,24 @@ def main() -> int:
         "VAR_DIR": str(var),
         "PYTHONUNBUFFERED": "1",
     }
-    print(
-        f"==> starting dynalite (:{servers.dynalite_port}) and s3rver (:{servers.s3rver_port}), data in {var}/"
-    )
-    web = None
-    stopping = False
 
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
+    def stop(signum, _frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     try:
+        servers.claim()  # stops leftovers of a killed run first, so their ports are free
+        if port_in_use(port):
+            print(
+                "error: "
+                + busy_port_message(port, "the web server", "choose another port: make run PORT=8080"),
+                file=sys.stderr,
+            )
+            return 1
+        print(
+            f"==> starting dynalite (:{servers.dynalite_port}) and s3rver (:{servers.s3rver_port}), data in {var}/"
+        )
         servers.start()
         env.update(servers.django_env())
         print("==> creating bucket and tables if missing")
@@ -80,24 +95,35 @@ def main() -> int:
         print("==> applying migrations")
         manage("migrate", "--noinput", "-v", "0", env=env)
         offer_admin(env)
-        print(f"\n  Imageplatform is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n")
-        web = subprocess.Popen(
-            [PY, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"], env=env
+        print(
+            f"\n  Imageplatform is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n",
+            flush=True,
         )
-        return web.wait()
+        # Not through spawn(): the web server's output goes to this terminal, not a log.
+        cmd = [PY, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"]
+        servers.adopt("web", proc_util.popen(cmd, env=env), port=port)
+        while (exited := servers.poll()) is None:
+            time.sleep(0.2)
+        name, code = exited
+        if name == "web":
+            print(f"\n==> the web server exited (code {code}); stopping dynalite and s3rver", file=sys.stderr)
+        else:
+            log = servers.log_of(name)
+            print(
+                f"\n==> {name} exited unexpectedly (code {code}; log: {log}); stopping everything",
+                file=sys.stderr,
+            )
+        return code or 1
     except KeyboardInterrupt:
-        print("\n==> stopping")
+        print("\n==> stopping", flush=True)
         return 0
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        if web and web.poll() is None:
-            web.terminate()
-            try:
-                web.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                web.kill()
+        # A second Ctrl-C must not cut the stop short.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
         servers.stop()
 
 
