@@ -15,21 +15,24 @@ module "platform" {
   definition                 = local.definition
   bucket_name_prefix         = var.bucket_name_prefix
   app_domain_name            = var.app_domain_name
-  lambda_function_arn        = var.lambda_function_arn
   malware_findings_topic_arn = var.malware_findings_topic_arn
-  cloudfront_public_key_pem  = file("${path.root}/cloudfront_public_key.pem")
   alarm_email                = var.alarm_email
   aliases                    = var.aliases
   acm_certificate_arn        = var.acm_certificate_arn
   price_class                = var.price_class
   waf_rate_limit             = var.waf_rate_limit
-  cors_allowed_origins       = var.cors_allowed_origins
 
-  # Production: tables protected from deletion, longer log and version retention.
+  # Production: the database keeps 0.5 ACU and may grow to 4 (deletion protection, final
+  # snapshot, 14 days of backups: the module's production defaults); the Secrets Manager
+  # endpoint in both zones; tables protected from deletion, longer retention.
+  lambda_reserved_concurrency  = 100
+  vpc_cidr                     = "10.30.0.0/16"
+  interface_endpoint_zones     = 2
+  secret_recovery_window_days  = 30
   log_retention_days           = 90
   dynamodb_deletion_protection = true
   lifecycle_days = {
-    uploads             = 2
+    uploads             = 1
     quarantine          = 30
     noncurrent_versions = 30
     access_logs         = 90

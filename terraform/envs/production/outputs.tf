@@ -1,26 +1,124 @@
+################################################################################
+# The hand-off to Zappa (scripts/zappa_settings.py) and the app. Names follow the
+# settings and environment variables they feed.
+################################################################################
+
 output "lambda_environment" {
-  description = "Lambda environment for the Zappa settings generator: GALLERY_BUCKET, STATIC_BUCKET, GALLERY_TABLE, SHORTLINKS_TABLE, CLOUDFRONT_DOMAIN, CLOUDFRONT_KEY_ID."
+  description = "Non-secret environment of the function (Zappa aws_environment_variables): GALLERY_BUCKET, STATIC_BUCKET, GALLERY_TABLE, SHORTLINKS_TABLE, PUBLIC_ORIGIN, APP_SECRET_ARN, DATABASE_SECRET_ARN, DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_CONN_MAX_AGE, ORIGIN_VERIFY_HEADER, AWS_S3_US_EAST_1_REGIONAL_ENDPOINT."
   value       = try(module.platform.lambda_environment, {})
 }
 
 output "aws_region" {
-  description = "Region of the stack (AWS_REGION)."
+  description = "Region of the stack (Zappa aws_region; AWS_REGION)."
   value       = try(module.platform.aws_region, null)
 }
+
+output "lambda_role_arn" {
+  description = "Execution role for Zappa (role_arn, manage_roles = false)."
+  value       = try(module.platform.lambda_role_arn, null)
+}
+
+output "lambda_function_name" {
+  description = "Name Zappa gives the function (\"<project>-<zappa stage>\")."
+  value       = try(module.platform.lambda_function_name, null)
+}
+
+output "lambda_reserved_concurrency" {
+  description = "Zappa reserved_concurrency: the function's ceiling, below what the database accepts (terraform/README.md)."
+  value       = try(module.platform.lambda_reserved_concurrency, null)
+}
+
+output "vpc_subnet_ids" {
+  description = "Zappa vpc_config.SubnetIds: the private subnets."
+  value       = try(module.platform.vpc_subnet_ids, [])
+}
+
+output "vpc_security_group_ids" {
+  description = "Zappa vpc_config.SecurityGroupIds: the function's security group."
+  value       = try(module.platform.vpc_security_group_ids, [])
+}
+
+output "deploy_bucket" {
+  description = "Bucket for Zappa packages (s3_bucket)."
+  value       = try(module.platform.deploy_bucket, null)
+}
+
+output "public_origin" {
+  description = "The site's one public origin, https://... (PUBLIC_ORIGIN)."
+  value       = try(module.platform.public_origin, null)
+}
+
+output "origin_verify_header" {
+  description = "Header CloudFront adds to requests for the app (its values are in the app secret)."
+  value       = try(module.platform.origin_verify_header, null)
+}
+
+output "app_secret_arn" {
+  description = "App secret, JSON: django_secret_key, origin_verify_current, origin_verify_previous (APP_SECRET_ARN)."
+  value       = try(module.platform.app_secret_arn, null)
+}
+
+################################################################################
+# Database
+################################################################################
+
+output "database_host" {
+  description = "Aurora writer endpoint (DATABASE_HOST)."
+  value       = try(module.platform.database_host, null)
+}
+
+output "database_port" {
+  description = "PostgreSQL port (DATABASE_PORT)."
+  value       = try(module.platform.database_port, null)
+}
+
+output "database_name" {
+  description = "Django's database (DATABASE_NAME)."
+  value       = try(module.platform.database_name, null)
+}
+
+output "database_secret_arn" {
+  description = "Secret RDS manages for the master user, JSON with username and password (DATABASE_SECRET_ARN)."
+  value       = try(module.platform.database_secret_arn, null)
+}
+
+output "database_settings" {
+  description = "Capacity range, auto-pause, deletion protection, final snapshot and encryption of the cluster."
+  value       = try(module.platform.database_settings, null)
+}
+
+output "database_max_connections" {
+  description = "Aurora's max_connections at the configured maximum capacity."
+  value       = try(module.platform.database_max_connections, null)
+}
+
+################################################################################
+# Buckets, tables, events
+################################################################################
 
 output "gallery_bucket" {
   description = "Media bucket (GALLERY_BUCKET)."
   value       = try(module.platform.gallery_bucket, null)
 }
 
-output "static_bucket" {
-  description = "Static files bucket (STATIC_BUCKET)."
-  value       = try(module.platform.static_bucket, null)
+output "gallery_bucket_arn" {
+  description = "Media bucket ARN: Zappa's events list wires s3:ObjectCreated:* under uploads/ to imageplatform.events.handle."
+  value       = try(module.platform.gallery_bucket_arn, null)
 }
 
-output "deploy_bucket" {
-  description = "Bucket for Zappa packages (s3_bucket)."
-  value       = try(module.platform.deploy_bucket, null)
+output "gallery_bucket_endpoint" {
+  description = "https:// URL of the media bucket's regional endpoint (direct uploads and presigned downloads; allowed by the CSP)."
+  value       = try(module.platform.gallery_bucket_endpoint, null)
+}
+
+output "malware_findings_topic_arn" {
+  description = "Scanner findings topic for Zappa's events list (sns:Publish); null without a scanner."
+  value       = try(module.platform.malware_findings_topic_arn, null)
+}
+
+output "static_bucket" {
+  description = "Static files bucket (STATIC_BUCKET); collectstatic output goes under static/."
+  value       = try(module.platform.static_bucket, null)
 }
 
 output "gallery_table" {
@@ -33,39 +131,18 @@ output "shortlinks_table" {
   value       = try(module.platform.shortlinks_table, null)
 }
 
-output "lambda_role_arn" {
-  description = "Execution role for Zappa (role_arn, manage_roles = false)."
-  value       = try(module.platform.lambda_role_arn, null)
-}
-
-output "lambda_function_name" {
-  description = "Name Zappa gives the function."
-  value       = try(module.platform.lambda_function_name, null)
-}
+################################################################################
+# CloudFront, WAF, alarms
+################################################################################
 
 output "cloudfront_distribution_id" {
-  description = "CloudFront distribution id."
+  description = "CloudFront distribution id (invalidations)."
   value       = try(module.platform.cloudfront_distribution_id, null)
 }
 
 output "cloudfront_domain" {
-  description = "Domain of the site (CLOUDFRONT_DOMAIN)."
+  description = "Domain of the site (public_origin without https://)."
   value       = try(module.platform.cloudfront_domain, null)
-}
-
-output "cloudfront_key_id" {
-  description = "Public key id for signed URLs (CLOUDFRONT_KEY_ID)."
-  value       = try(module.platform.cloudfront_key_id, null)
-}
-
-output "cloudfront_key_group_id" {
-  description = "Trusted key group id."
-  value       = try(module.platform.cloudfront_key_group_id, null)
-}
-
-output "cloudfront_private_key_parameter" {
-  description = "SSM parameter holding the URL-signing private key."
-  value       = try(module.platform.cloudfront_private_key_parameter, null)
 }
 
 output "alarm_topic_arn" {

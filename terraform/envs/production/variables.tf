@@ -14,14 +14,8 @@ variable "app_domain_name" {
   type        = string
 }
 
-variable "lambda_function_arn" {
-  description = "ARN of the Zappa function; null before the first `zappa deploy`."
-  type        = string
-  default     = null
-}
-
 variable "malware_findings_topic_arn" {
-  description = "SNS topic of the malware scanner's findings (BucketAV); null when no scanner is deployed."
+  description = "SNS topic of the malware scanner's findings (BucketAV); null when no scanner is deployed. Output for Zappa's events list."
   type        = string
   default     = null
 }
@@ -59,10 +53,4 @@ variable "waf_rate_limit" {
   description = "Requests per IP per 5 minutes before the WAF blocks the IP."
   type        = number
   default     = 2000
-}
-
-variable "cors_allowed_origins" {
-  description = "Extra origins allowed to POST presigned uploads (the site itself is always allowed)."
-  type        = list(string)
-  default     = []
 }

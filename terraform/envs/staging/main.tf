@@ -16,17 +16,20 @@ module "platform" {
   definition                 = local.definition
   bucket_name_prefix         = var.bucket_name_prefix
   app_domain_name            = var.app_domain_name
-  lambda_function_arn        = var.lambda_function_arn
   malware_findings_topic_arn = var.malware_findings_topic_arn
-  cloudfront_public_key_pem  = file("${path.root}/cloudfront_public_key.pem")
   alarm_email                = var.alarm_email
   aliases                    = var.aliases
   acm_certificate_arn        = var.acm_certificate_arn
   price_class                = var.price_class
   waf_rate_limit             = var.waf_rate_limit
-  cors_allowed_origins       = var.cors_allowed_origins
 
-  # Staging: short retention, tables may be deleted, renditions signed like production.
+  # Staging: the database scales to zero (0-1 ACU, no deletion protection, no final
+  # snapshot: the module's staging defaults), one zone for the Secrets Manager endpoint,
+  # a small concurrency cap, short retention, tables and secret may be deleted at once.
+  lambda_reserved_concurrency  = 10
+  vpc_cidr                     = "10.20.0.0/16"
+  interface_endpoint_zones     = 1
+  secret_recovery_window_days  = 0
   log_retention_days           = 14
   dynamodb_deletion_protection = false
   lifecycle_days = {

@@ -1,10 +1,8 @@
 # Non-secret settings of staging. Replace the placeholders for your account.
 bucket_name_prefix = "imageplatform-staging-example"
 # Before the first `zappa deploy` this can be any valid domain; afterwards the
-# API Gateway domain Zappa prints, then apply again.
-app_domain_name      = "placeholder.execute-api.us-east-1.amazonaws.com"
-lambda_function_arn  = null
-alarm_email          = null
-price_class          = "PriceClass_100"
-waf_rate_limit       = 1000
-cors_allowed_origins = ["http://localhost:8000"]
+# API Gateway domain Zappa prints (REGIONAL endpoint), then apply again.
+app_domain_name = "placeholder.execute-api.us-east-1.amazonaws.com"
+alarm_email     = null
+price_class     = "PriceClass_100"
+waf_rate_limit  = 1000

@@ -10,8 +10,21 @@ locals {
   managed_origin_request_policy_all_viewer_except_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
   managed_origin_request_policy_cors_s3_origin         = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
   renditions_path                                      = "/${trimsuffix(var.s3_prefixes["renditions"], "/")}/*"
-  originals_path                                       = "/${trimsuffix(var.s3_prefixes["originals"], "/")}/*"
   custom_domain                                        = length(var.aliases) > 0
+
+  # The bucket's regional endpoint: direct uploads POST there (presigned POST) and
+  # private files are fetched from there (S3 presigned GET URLs).
+  bucket_endpoint = "https://${var.media_bucket.bucket_regional_domain_name}"
+  content_security_policy = join("; ", [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob: ${local.bucket_endpoint}",
+    "connect-src 'self' ${local.bucket_endpoint}",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self' ${local.bucket_endpoint}",
+  ])
 }
 
 ################################################################################
@@ -27,32 +40,12 @@ resource "aws_cloudfront_origin_access_control" "this" {
 }
 
 ################################################################################
-# Signed URLs: public key and trusted key group
-################################################################################
-
-resource "aws_cloudfront_public_key" "this" {
-  name_prefix = "${var.name}-"
-  comment     = "Verifies signed URLs for private media of ${var.name}."
-  encoded_key = var.public_key_pem
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_cloudfront_key_group" "this" {
-  name    = "${var.name}-signers"
-  comment = "Keys that may sign URLs for originals and private renditions."
-  items   = [aws_cloudfront_public_key.this.id]
-}
-
-################################################################################
 # Cache, origin request and response headers policies
 ################################################################################
 
 resource "aws_cloudfront_cache_policy" "immutable" {
   name        = "${var.name}-immutable"
-  comment     = "Long caching for renditions and hashed static files; query strings (URL signatures) stay out of the cache key."
+  comment     = "Long caching for renditions and hashed static files; query strings stay out of the cache key."
   min_ttl     = 0
   default_ttl = 86400
   max_ttl     = var.static_max_ttl_seconds
@@ -73,11 +66,17 @@ resource "aws_cloudfront_cache_policy" "immutable" {
   }
 }
 
-resource "aws_cloudfront_response_headers_policy" "this" {
-  name    = "${var.name}-security-headers"
-  comment = "Security headers on every response; the app's own values win where it sets them."
+# The app's pages: HSTS, CSP, no framing, no sniffing. The app's own values win where it
+# sets a header (override = false), so it can tighten the CSP (e.g. with nonces).
+resource "aws_cloudfront_response_headers_policy" "app" {
+  name    = "${var.name}-app-headers"
+  comment = "Security headers of the app's responses, with its Content-Security-Policy."
 
   security_headers_config {
+    content_security_policy {
+      content_security_policy = local.content_security_policy
+      override                = false
+    }
     strict_transport_security {
       access_control_max_age_sec = 63072000
       include_subdomains         = true
@@ -95,11 +94,6 @@ resource "aws_cloudfront_response_headers_policy" "this" {
       referrer_policy = "strict-origin-when-cross-origin"
       override        = false
     }
-    xss_protection {
-      protection = true
-      mode_block = true
-      override   = false
-    }
   }
 
   custom_headers_config {
@@ -107,6 +101,19 @@ resource "aws_cloudfront_response_headers_policy" "this" {
       header   = "Permissions-Policy"
       value    = "camera=(), microphone=(), geolocation=()"
       override = false
+    }
+  }
+}
+
+# Files (static, renditions): nosniff only. The app sets Content-Type and, per object,
+# Content-Disposition when it stores a file.
+resource "aws_cloudfront_response_headers_policy" "files" {
+  name    = "${var.name}-file-headers"
+  comment = "nosniff on static files and renditions; their metadata comes from the objects."
+
+  security_headers_config {
+    content_type_options {
+      override = true
     }
   }
 }
@@ -148,6 +155,12 @@ resource "aws_cloudfront_distribution" "this" {
     domain_name = var.app_domain_name
     origin_path = var.app_origin_path
 
+    # The app answers 403 to requests without it (that is, not through CloudFront).
+    custom_header {
+      name  = var.origin_verify.header_name
+      value = var.origin_verify.value
+    }
+
     custom_origin_config {
       http_port              = 80
       https_port             = 443
@@ -177,7 +190,7 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = true
     cache_policy_id            = local.managed_cache_policy_caching_disabled
     origin_request_policy_id   = local.managed_origin_request_policy_all_viewer_except_host
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.app.id
 
     function_association {
       event_type   = "viewer-request"
@@ -195,10 +208,11 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = true
     cache_policy_id            = aws_cloudfront_cache_policy.immutable.id
     origin_request_policy_id   = local.managed_origin_request_policy_cors_s3_origin
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.files.id
   }
 
-  # Renditions: long cache; signed URLs unless renditions_signed_urls_required is false.
+  # Renditions of public and unlisted images: long cache, unsigned. Originals and private
+  # files are never served here: the app hands out short-lived S3 presigned URLs for them.
   ordered_cache_behavior {
     path_pattern               = local.renditions_path
     target_origin_id           = local.media_origin_id
@@ -207,21 +221,7 @@ resource "aws_cloudfront_distribution" "this" {
     cached_methods             = ["GET", "HEAD"]
     compress                   = false
     cache_policy_id            = aws_cloudfront_cache_policy.immutable.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
-    trusted_key_groups         = var.renditions_signed_urls_required ? [aws_cloudfront_key_group.this.id] : []
-  }
-
-  # Originals: never public, always signed.
-  ordered_cache_behavior {
-    path_pattern               = local.originals_path
-    target_origin_id           = local.media_origin_id
-    viewer_protocol_policy     = "redirect-to-https"
-    allowed_methods            = ["GET", "HEAD"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = false
-    cache_policy_id            = aws_cloudfront_cache_policy.immutable.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
-    trusted_key_groups         = [aws_cloudfront_key_group.this.id]
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.files.id
   }
 
   restrictions {

@@ -23,12 +23,12 @@ output "hosted_zone_id" {
   value       = try(aws_cloudfront_distribution.this.hosted_zone_id, null)
 }
 
-output "public_key_id" {
-  description = "ID of the CloudFront public key; the app signs URLs with it (CLOUDFRONT_KEY_ID)."
-  value       = try(aws_cloudfront_public_key.this.id, null)
+output "content_security_policy" {
+  description = "The Content-Security-Policy CloudFront adds to the app's responses (when the app sets none)."
+  value       = try(local.content_security_policy, null)
 }
 
-output "key_group_id" {
-  description = "ID of the trusted key group for signed URLs."
-  value       = try(aws_cloudfront_key_group.this.id, null)
+output "bucket_endpoint" {
+  description = "https:// URL of the media bucket's regional endpoint, which the CSP allows for direct uploads and presigned downloads."
+  value       = try(local.bucket_endpoint, null)
 }

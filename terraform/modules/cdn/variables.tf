@@ -41,29 +41,27 @@ variable "static_bucket" {
 }
 
 variable "s3_prefixes" {
-  description = "Media key prefixes from the shared definition (needs originals and renditions)."
+  description = "Media key prefixes from the shared definition (renditions/ is served; originals/ never is)."
   type        = map(string)
 
   validation {
-    condition     = contains(keys(var.s3_prefixes), "originals") && contains(keys(var.s3_prefixes), "renditions")
-    error_message = "s3_prefixes must name the originals and renditions prefixes."
+    condition     = contains(keys(var.s3_prefixes), "renditions")
+    error_message = "s3_prefixes must name the renditions prefix."
   }
 }
 
-variable "public_key_pem" {
-  description = "PEM of the public key CloudFront uses to verify signed URLs. The private key stays outside Terraform (SSM SecureString)."
-  type        = string
+variable "origin_verify" {
+  description = "Custom header CloudFront adds to every request to the app origin; the app refuses requests without it (direct calls to API Gateway). The value comes from Secrets Manager."
+  type = object({
+    header_name = string
+    value       = string
+  })
+  sensitive = true
 
   validation {
-    condition     = can(regex("-----BEGIN PUBLIC KEY-----", var.public_key_pem))
-    error_message = "public_key_pem must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)."
+    condition     = can(regex("^[A-Za-z0-9-]+$", var.origin_verify.header_name)) && length(var.origin_verify.value) >= 32
+    error_message = "origin_verify needs a header name and a value of at least 32 characters."
   }
-}
-
-variable "renditions_signed_urls_required" {
-  description = "Whether renditions/* needs signed URLs (trusted key group). originals/* always does."
-  type        = bool
-  default     = true
 }
 
 variable "price_class" {

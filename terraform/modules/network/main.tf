@@ -53,7 +53,7 @@ resource "aws_route_table_association" "private" {
 }
 
 resource "aws_flow_log" "this" {
-  count = var.flow_logs_bucket_arn == null ? 0 : 1
+  count = var.flow_logs ? 1 : 0
 
   vpc_id                   = aws_vpc.this.id
   traffic_type             = "ALL"

@@ -53,8 +53,14 @@ variable "database_port" {
   default     = 5432
 }
 
+variable "flow_logs" {
+  description = "Whether the VPC's flow logs go to flow_logs_bucket_arn."
+  type        = bool
+  default     = true
+}
+
 variable "flow_logs_bucket_arn" {
-  description = "ARN of the bucket that receives the VPC flow logs; null for none."
+  description = "ARN of the bucket that receives the VPC flow logs (its policy must admit delivery.logs.amazonaws.com)."
   type        = string
   default     = null
 }

@@ -10,7 +10,6 @@ locals {
   prefixes           = var.definition.s3_prefixes
   deletion_protected = coalesce(var.dynamodb_deletion_protection, var.stage == "production")
   app_origin_path    = var.app_origin_path == null ? "/${local.zappa_stage}" : var.app_origin_path
-  private_key_param  = coalesce(var.cloudfront_private_key_parameter, "/${var.project}/${var.stage}/cloudfront-private-key")
   tags               = merge({ Project = var.project, Stage = var.stage, ManagedBy = "terraform" }, var.tags)
 
   # No data source for the account: offline plans have no STS. The role's ARN carries it.
@@ -18,15 +17,44 @@ locals {
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
 
-  function_arn        = coalesce(var.lambda_function_arn, "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.function_name}")
-  wire_upload_events  = var.lambda_function_arn != null && var.malware_findings_topic_arn == null
-  wire_scan_findings  = var.lambda_function_arn != null && var.malware_findings_topic_arn != null
-  site_origin         = "https://${module.cdn.domain_name}"
+  function_arn        = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.function_name}"
+  public_origin       = "https://${module.cdn.domain_name}"
   table_names         = [for t in values(var.definition.tables) : "${local.name}-${t.suffix}"]
   media_object_arns   = { for k, p in local.prefixes : k => "${module.media_bucket.arn}/${p}*" }
-  oac_readable_prefix = [local.prefixes["originals"], local.prefixes["renditions"]]
+  oac_readable_prefix = [local.prefixes["renditions"]] # originals/ never: private files use S3 presigned URLs
   media_bucket_arn    = "arn:${local.partition}:s3:::${local.bucket_prefix}-media"
   static_bucket_arn   = "arn:${local.partition}:s3:::${local.bucket_prefix}-static"
+  logs_bucket_arn     = "arn:${local.partition}:s3:::${local.bucket_prefix}-logs"
+
+  # The header CloudFront adds to requests for the app, and the secret's values for it.
+  origin_verify_header = "X-Origin-Verify"
+  health_check_prefix  = "healthz/"
+
+  # Database: the staging default scales to zero, production keeps a small minimum.
+  database = merge({
+    min_capacity             = var.stage == "production" ? 0.5 : 0
+    max_capacity             = var.stage == "production" ? 4 : 1
+    seconds_until_auto_pause = 600
+    instance_count           = 1
+    deletion_protection      = var.stage == "production"
+    final_snapshot           = var.stage == "production"
+    backup_retention_days    = var.stage == "production" ? 14 : 1
+    engine_version           = "16.6"
+  }, { for k, v in var.database : k => v if v != null })
+
+  # Aurora PostgreSQL Serverless v2 sets max_connections from the maximum capacity (AWS's
+  # table, for the ACU values it lists; any other value counts as the largest listed one
+  # below it), capped at 2,000 when the minimum is 0 or 0.5 ACU. See terraform/README.md.
+  max_connections_by_acu = { "1" = 189, "4" = 823, "8" = 1669, "16" = 3360, "32" = 5000 }
+  database_max_connections = min(
+    local.max_connections_by_acu[tostring(max([for k in keys(local.max_connections_by_acu) : tonumber(k) if tonumber(k) <= local.database.max_capacity]...))],
+    local.database.min_capacity <= 0.5 ? 2000 : 5000,
+  )
+  # Each warm function instance holds at most one connection; one recycled by Lambda may
+  # linger until PostgreSQL notices (TCP keepalive), so count two per instance, plus room
+  # for the admin's psql, `zappa manage migrate` and RDS's own reserved slots.
+  database_connection_headroom = 13
+  database_connections_needed  = 2 * var.lambda_reserved_concurrency + local.database_connection_headroom
 }
 
 ################################################################################
@@ -60,6 +88,25 @@ module "logs_bucket" {
         ]
       }
     }
+    },
+    {
+      Sid       = "AllowVpcFlowLogsAclCheck"
+      Effect    = "Allow"
+      Principal = { Service = "delivery.logs.amazonaws.com" }
+      Action    = ["s3:GetBucketAcl", "s3:ListBucket"]
+      Resource  = local.logs_bucket_arn
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    },
+    {
+      Sid       = "AllowVpcFlowLogsWrite"
+      Effect    = "Allow"
+      Principal = { Service = "delivery.logs.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${local.logs_bucket_arn}/vpc/AWSLogs/${local.account_id}/*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:*" }
+      }
   }]
   tags = local.tags
 }
@@ -90,9 +137,10 @@ module "media_bucket" {
     },
   ]
 
+  # Direct uploads: the browser POSTs a presigned form from the site's pages, and only from them.
   cors_rules = [{
     allowed_methods = ["POST"]
-    allowed_origins = distinct(concat([local.site_origin], var.cors_allowed_origins))
+    allowed_origins = [local.public_origin]
   }]
 
   policy_statements = [{
@@ -171,21 +219,118 @@ module "waf" {
 module "cdn" {
   source = "../cdn"
 
-  name                            = local.name
-  app_domain_name                 = var.app_domain_name
-  app_origin_path                 = local.app_origin_path
-  media_bucket                    = { id = module.media_bucket.id, bucket_regional_domain_name = module.media_bucket.bucket_regional_domain_name }
-  static_bucket                   = { id = module.static_bucket.id, bucket_regional_domain_name = module.static_bucket.bucket_regional_domain_name }
-  s3_prefixes                     = local.prefixes
-  public_key_pem                  = var.cloudfront_public_key_pem
-  renditions_signed_urls_required = var.renditions_signed_urls_required
-  price_class                     = var.price_class
-  aliases                         = var.aliases
-  acm_certificate_arn             = var.acm_certificate_arn
-  web_acl_arn                     = module.waf.web_acl_arn
-  logging_bucket_domain_name      = module.logs_bucket.bucket_domain_name
-  logging_prefix                  = "cloudfront/"
-  tags                            = local.tags
+  name                       = local.name
+  app_domain_name            = var.app_domain_name
+  app_origin_path            = local.app_origin_path
+  media_bucket               = { id = module.media_bucket.id, bucket_regional_domain_name = module.media_bucket.bucket_regional_domain_name }
+  static_bucket              = { id = module.static_bucket.id, bucket_regional_domain_name = module.static_bucket.bucket_regional_domain_name }
+  s3_prefixes                = local.prefixes
+  origin_verify              = { header_name = local.origin_verify_header, value = local.origin_verify_current }
+  price_class                = var.price_class
+  aliases                    = var.aliases
+  acm_certificate_arn        = var.acm_certificate_arn
+  web_acl_arn                = module.waf.web_acl_arn
+  logging_bucket_domain_name = module.logs_bucket.bucket_domain_name
+  logging_prefix             = "cloudfront/"
+  tags                       = local.tags
+}
+
+################################################################################
+# Network: the function joins a private VPC (Zappa vpc_config from the outputs)
+################################################################################
+
+module "network" {
+  source = "../network"
+
+  name                     = local.name
+  cidr_block               = var.vpc_cidr
+  availability_zones       = var.availability_zones
+  interface_endpoints      = var.interface_endpoints
+  interface_endpoint_zones = var.interface_endpoint_zones
+  database_port            = 5432
+  flow_logs                = true
+  # Through the policy output, so the flow log waits for the policy that admits it.
+  flow_logs_bucket_arn = module.logs_bucket.policy == null ? null : module.logs_bucket.arn
+  flow_logs_prefix     = "vpc/"
+  tags                 = local.tags
+}
+
+################################################################################
+# Django's database: Aurora PostgreSQL Serverless v2 in the private subnets
+################################################################################
+
+module "database" {
+  source = "../database"
+
+  name                     = local.name
+  subnet_ids               = module.network.private_subnet_ids
+  security_group_ids       = [module.network.database_security_group_id]
+  engine_version           = local.database.engine_version
+  database_name            = var.project
+  master_username          = var.project
+  port                     = 5432
+  min_capacity             = local.database.min_capacity
+  max_capacity             = local.database.max_capacity
+  seconds_until_auto_pause = local.database.seconds_until_auto_pause
+  instance_count           = local.database.instance_count
+  deletion_protection      = local.database.deletion_protection
+  final_snapshot           = local.database.final_snapshot
+  backup_retention_days    = local.database.backup_retention_days
+  tags                     = local.tags
+}
+
+################################################################################
+# The app secret (Secrets Manager): Django's key and the origin-verify values.
+# Generated once by Secrets Manager itself, then left alone by Terraform
+# (ignore_changes): rotation happens in the secret (terraform/README.md).
+################################################################################
+
+resource "aws_secretsmanager_secret" "app" {
+  #checkov:skip=CKV_AWS_149:Encrypted with the AWS managed aws/secretsmanager key, which needs no key policy or kms:Decrypt grant; a CMK adds cost and nothing the role does not already gate.
+  #checkov:skip=CKV2_AWS_57:Rotation is the documented two-value procedure (terraform/README.md): CloudFront and the function must change in step, which a rotation Lambda cannot do.
+  name                    = "${local.name}/app"
+  description             = "Django secret key and the CloudFront origin-verify values (current, previous) of ${local.name}. JSON."
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+# These read new random values on every plan once the secret exists; ignore_changes keeps
+# the first ones. depends_on defers the read to apply when the secret is being created,
+# so a plan without AWS access (scripts/check.sh) never calls the API.
+data "aws_secretsmanager_random_password" "django_secret_key" {
+  password_length     = 64
+  exclude_punctuation = true
+  depends_on          = [aws_secretsmanager_secret.app]
+}
+
+data "aws_secretsmanager_random_password" "origin_verify" {
+  password_length     = 48
+  exclude_punctuation = true # a plain token, safe in an HTTP header
+  depends_on          = [aws_secretsmanager_secret.app]
+}
+
+resource "aws_secretsmanager_secret_version" "app" {
+  secret_id = aws_secretsmanager_secret.app.id
+  # previous = current until the first rotation: never empty, so an absent header never matches.
+  secret_string = jsonencode({
+    django_secret_key      = data.aws_secretsmanager_random_password.django_secret_key.random_password
+    origin_verify_current  = data.aws_secretsmanager_random_password.origin_verify.random_password
+    origin_verify_previous = data.aws_secretsmanager_random_password.origin_verify.random_password
+  })
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+# What the secret holds now (after a rotation too): CloudFront sends its current value.
+data "aws_secretsmanager_secret_version" "app" {
+  secret_id  = aws_secretsmanager_secret.app.id
+  depends_on = [aws_secretsmanager_secret_version.app]
+}
+
+locals {
+  origin_verify_current = jsondecode(data.aws_secretsmanager_secret_version.app.secret_string)["origin_verify_current"]
 }
 
 ################################################################################
@@ -226,18 +371,22 @@ locals {
     Statement = concat(
       [
         {
+          # Lambda's runtime writes the function's stdout (JSON logs, EMF metrics) here.
           Sid      = "WriteOwnLogs"
           Effect   = "Allow"
           Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
           Resource = "${aws_cloudwatch_log_group.lambda.arn}:*"
         },
         {
+          # gallery.storage put/read/delete_keys, the upload pipeline (uploads/ -> originals/,
+          # renditions/, quarantine/), S3 presigned GET/POST URLs (signed with this role).
           Sid      = "MediaObjects"
           Effect   = "Allow"
           Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"]
           Resource = values(local.media_object_arns)
         },
         {
+          # gallery.storage.list_keys (deleting an image lists originals/<id>/, renditions/<id>/).
           Sid       = "ListMediaPrefixes"
           Effect    = "Allow"
           Action    = "s3:ListBucket"
@@ -245,12 +394,14 @@ locals {
           Condition = { StringLike = { "s3:prefix" = [for p in values(local.prefixes) : "${p}*"] } }
         },
         {
+          # The static files manifest, when the storage reads it from the bucket.
           Sid      = "ReadStaticManifest"
           Effect   = "Allow"
           Action   = "s3:GetObject"
           Resource = "${module.static_bucket.arn}/static/*"
         },
         {
+          # PynamoDB models of gallery and shortlinks (services, /healthz GetItem).
           Sid    = "Tables"
           Effect = "Allow"
           Action = [
@@ -261,10 +412,51 @@ locals {
           Resource = module.tables.table_arns
         },
         {
-          Sid      = "ReadSigningKey"
+          # gallery.storage.bucket_reachable (/healthz): list_objects_v2(Bucket=GALLERY_BUCKET,
+          # Prefix="healthz/", MaxKeys=1). Nothing is stored there, so it lists nothing.
+          # (HeadBucket would need ListBucket without a prefix, i.e. the whole bucket.)
+          Sid       = "HealthCheckListing"
+          Effect    = "Allow"
+          Action    = "s3:ListBucket"
+          Resource  = module.media_bucket.arn
+          Condition = { StringEquals = { "s3:prefix" = local.health_check_prefix } }
+        },
+        {
+          # imageplatform.secrets.secret_json at cold start: GetSecretValue(APP_SECRET_ARN)
+          # (Django key, origin-verify values) and GetSecretValue(DATABASE_SECRET_ARN)
+          # (the password RDS manages). Exactly these two secrets.
+          Sid      = "ReadOwnSecrets"
           Effect   = "Allow"
-          Action   = "ssm:GetParameter"
-          Resource = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter/${trimprefix(local.private_key_param, "/")}"
+          Action   = "secretsmanager:GetSecretValue"
+          Resource = [aws_secretsmanager_secret.app.arn, module.database.secret_arn]
+        },
+        {
+          # Lambda (not the app) creates the function's network interfaces in the private
+          # subnets with this role: only there, and only with the function's group.
+          Sid    = "VpcNetworkInterfacesCreate"
+          Effect = "Allow"
+          Action = "ec2:CreateNetworkInterface"
+          Resource = concat(
+            ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
+            [for id in module.network.private_subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
+            ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${module.network.function_security_group_id}"],
+          )
+        },
+        {
+          # Lambda manages (removes, re-addresses) those interfaces; they have no names to
+          # scope by beyond this account and region.
+          Sid      = "VpcNetworkInterfacesManage"
+          Effect   = "Allow"
+          Action   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+          Resource = "arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"
+        },
+        {
+          # Lambda looks the interfaces and subnets up; EC2's Describe calls have no
+          # resource-level permissions, so "*" is the only accepted resource.
+          Sid      = "VpcNetworkInterfacesDescribe"
+          Effect   = "Allow"
+          Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+          Resource = "*"
         },
         {
           # Zappa's API Gateway integration invokes with this role; async tasks invoke the function itself.
@@ -291,57 +483,12 @@ locals {
 }
 
 ################################################################################
-# Event sources: S3 uploads/ or malware-scan findings (the function is Zappa's)
+# Event sources: none here. Zappa owns them (zappa_settings.json "events": the media
+# bucket's s3:ObjectCreated:* under uploads/, and the scan-findings topic when a scanner
+# is configured), from the outputs gallery_bucket_arn and malware_findings_topic_arn.
+# A bucket notification declared here would overwrite Zappa's on every apply, so there
+# is none (scripts/plan_guard.py fails the check if one appears).
 ################################################################################
-
-resource "aws_lambda_permission" "s3_uploads" {
-  count = local.wire_upload_events ? 1 : 0
-
-  statement_id   = "AllowMediaBucketUploads"
-  action         = "lambda:InvokeFunction"
-  function_name  = var.lambda_function_arn
-  principal      = "s3.amazonaws.com"
-  source_arn     = module.media_bucket.arn
-  source_account = local.account_id
-}
-
-resource "aws_s3_bucket_notification" "media" {
-  count = local.wire_upload_events || var.enable_eventbridge_notifications ? 1 : 0
-
-  bucket      = module.media_bucket.id
-  eventbridge = var.enable_eventbridge_notifications
-
-  dynamic "lambda_function" {
-    for_each = local.wire_upload_events ? [var.lambda_function_arn] : []
-    content {
-      lambda_function_arn = lambda_function.value
-      events              = ["s3:ObjectCreated:*"]
-      filter_prefix       = local.prefixes["uploads"]
-    }
-  }
-
-  depends_on = [aws_lambda_permission.s3_uploads]
-}
-
-resource "aws_lambda_permission" "scan_findings" {
-  count = local.wire_scan_findings ? 1 : 0
-
-  statement_id  = "AllowMalwareScanFindings"
-  action        = "lambda:InvokeFunction"
-  function_name = var.lambda_function_arn
-  principal     = "sns.amazonaws.com"
-  source_arn    = var.malware_findings_topic_arn
-}
-
-resource "aws_sns_topic_subscription" "scan_findings" {
-  count = local.wire_scan_findings ? 1 : 0
-
-  topic_arn = var.malware_findings_topic_arn
-  protocol  = "lambda"
-  endpoint  = var.lambda_function_arn
-
-  depends_on = [aws_lambda_permission.scan_findings]
-}
 
 ################################################################################
 # Alarms

@@ -3,13 +3,22 @@
 ################################################################################
 
 output "lambda_environment" {
-  description = "Environment of the Lambda function, keyed by the variable names the app reads (GALLERY_BUCKET, STATIC_BUCKET, GALLERY_TABLE, SHORTLINKS_TABLE, CLOUDFRONT_DOMAIN, CLOUDFRONT_KEY_ID). AWS_REGION is set by Lambda itself."
+  description = "Every non-secret environment variable the function needs from Terraform, keyed by the names the app reads. Secrets are not here: the app reads them from APP_SECRET_ARN and DATABASE_SECRET_ARN. AWS_REGION is set by Lambda itself."
   value = try(merge(
     {
-      GALLERY_BUCKET    = module.media_bucket.id
-      STATIC_BUCKET     = module.static_bucket.id
-      CLOUDFRONT_DOMAIN = module.cdn.domain_name
-      CLOUDFRONT_KEY_ID = module.cdn.public_key_id
+      GALLERY_BUCKET        = module.media_bucket.id
+      STATIC_BUCKET         = module.static_bucket.id
+      PUBLIC_ORIGIN         = local.public_origin
+      APP_SECRET_ARN        = aws_secretsmanager_secret.app.arn
+      DATABASE_SECRET_ARN   = module.database.secret_arn
+      DATABASE_HOST         = module.database.host
+      DATABASE_PORT         = tostring(module.database.port)
+      DATABASE_NAME         = module.database.database_name
+      DATABASE_CONN_MAX_AGE = tostring(coalesce(var.database_conn_max_age, var.stage == "production" ? 300 : 0))
+      ORIGIN_VERIFY_HEADER  = local.origin_verify_header
+      # boto3 in us-east-1 otherwise signs URLs for the global s3.amazonaws.com name; the
+      # CSP allows the bucket's regional endpoint (no effect in other regions).
+      AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
     },
     module.tables.table_names_by_setting,
   ), {})
@@ -30,9 +39,94 @@ output "lambda_log_group_name" {
   value       = try(aws_cloudwatch_log_group.lambda.name, null)
 }
 
-output "cloudfront_private_key_parameter" {
-  description = "SSM SecureString parameter the function may read for the URL-signing private key."
-  value       = try(local.private_key_param, null)
+output "lambda_reserved_concurrency" {
+  description = "Reserved concurrency for the function (Zappa reserved_concurrency), below what the database accepts."
+  value       = try(var.lambda_reserved_concurrency, null)
+
+  precondition {
+    condition     = local.database_connections_needed <= local.database_max_connections
+    error_message = "lambda_reserved_concurrency needs more database connections (2 per instance + headroom) than Aurora's max_connections at this max_capacity: lower it or raise database.max_capacity."
+  }
+}
+
+output "database_max_connections" {
+  description = "Aurora's max_connections at the configured capacity range (AWS's table), for the concurrency arithmetic."
+  value       = try(local.database_max_connections, null)
+}
+
+output "vpc_subnet_ids" {
+  description = "Private subnets of the function (Zappa vpc_config.SubnetIds)."
+  value       = try(module.network.private_subnet_ids, [])
+}
+
+output "vpc_security_group_ids" {
+  description = "Security groups of the function (Zappa vpc_config.SecurityGroupIds); only this one reaches the database."
+  value       = try([module.network.function_security_group_id], [])
+}
+
+output "vpc_id" {
+  description = "The platform's VPC."
+  value       = try(module.network.vpc_id, null)
+}
+
+output "interface_endpoints" {
+  description = "Interface endpoints of the VPC by service: id and number of zones."
+  value       = try(module.network.interface_endpoints, {})
+}
+
+output "database_host" {
+  description = "Writer endpoint of the Aurora cluster (DATABASE_HOST)."
+  value       = try(module.database.host, null)
+}
+
+output "database_port" {
+  description = "PostgreSQL port (DATABASE_PORT)."
+  value       = try(module.database.port, null)
+}
+
+output "database_name" {
+  description = "Django's database (DATABASE_NAME)."
+  value       = try(module.database.database_name, null)
+}
+
+output "database_secret_arn" {
+  description = "Secret RDS manages for the master user, JSON with username and password (DATABASE_SECRET_ARN)."
+  value       = try(module.database.secret_arn, null)
+}
+
+output "database_cluster_identifier" {
+  description = "Identifier of the Aurora cluster."
+  value       = try(module.database.cluster_identifier, null)
+}
+
+output "database_settings" {
+  description = "Capacity range, auto-pause, deletion protection, final snapshot and encryption of the cluster."
+  value       = try(module.database.settings, null)
+}
+
+output "app_secret_arn" {
+  description = "Secret with the JSON keys django_secret_key, origin_verify_current, origin_verify_previous (APP_SECRET_ARN)."
+  value       = try(aws_secretsmanager_secret.app.arn, null)
+}
+
+output "origin_verify_header" {
+  description = "Header CloudFront adds to every request for the app; its value is the secret's origin_verify_current."
+  value       = try(local.origin_verify_header, null)
+}
+
+output "public_origin" {
+  description = "The one public origin of the site (PUBLIC_ORIGIN): https:// and the first alias, else the CloudFront domain."
+  value       = try(local.public_origin, null)
+}
+
+output "health_check_prefix" {
+  description = "The key prefix /healthz lists in the media bucket (list_objects_v2 with MaxKeys=1); nothing is stored there."
+  value       = try(local.health_check_prefix, null)
+}
+
+output "content_security_policy" {
+  description = "Content-Security-Policy CloudFront adds to the app's responses."
+  value       = try(module.cdn.content_security_policy, null)
 }
 
 output "aws_region" {
@@ -47,6 +141,21 @@ output "aws_region" {
 output "gallery_bucket" {
   description = "Media bucket name (GALLERY_BUCKET)."
   value       = try(module.media_bucket.id, null)
+}
+
+output "gallery_bucket_arn" {
+  description = "Media bucket ARN: the event source of Zappa's s3:ObjectCreated:* (prefix uploads/) event."
+  value       = try(module.media_bucket.arn, null)
+}
+
+output "gallery_bucket_endpoint" {
+  description = "https:// URL of the media bucket's regional endpoint (direct uploads, presigned downloads; allowed by the CSP)."
+  value       = try(module.cdn.bucket_endpoint, null)
+}
+
+output "malware_findings_topic_arn" {
+  description = "SNS topic of the scanner's findings, for Zappa's events list; null without a scanner."
+  value       = try(var.malware_findings_topic_arn, null)
 }
 
 output "static_bucket" {
@@ -89,23 +198,13 @@ output "cloudfront_distribution_id" {
 }
 
 output "cloudfront_domain" {
-  description = "Domain of the site (CLOUDFRONT_DOMAIN): the first alias, else *.cloudfront.net."
+  description = "Domain of the site: the first alias, else *.cloudfront.net (PUBLIC_ORIGIN without https://)."
   value       = try(module.cdn.domain_name, null)
 }
 
 output "cloudfront_distribution_domain" {
   description = "The distribution's *.cloudfront.net name (DNS target for aliases)."
   value       = try(module.cdn.cloudfront_domain_name, null)
-}
-
-output "cloudfront_key_id" {
-  description = "CloudFront public key id that signed URLs name (CLOUDFRONT_KEY_ID)."
-  value       = try(module.cdn.public_key_id, null)
-}
-
-output "cloudfront_key_group_id" {
-  description = "Trusted key group id for signed URLs."
-  value       = try(module.cdn.key_group_id, null)
 }
 
 output "waf_web_acl_arn" {

@@ -97,17 +97,6 @@ variable "app_origin_path" {
   default     = null
 }
 
-variable "lambda_function_arn" {
-  description = "ARN of the function Zappa created. Null until the first `zappa deploy`; when set, S3 uploads/ events (or scan findings) are wired to it."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.lambda_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:", var.lambda_function_arn))
-    error_message = "lambda_function_arn must be a Lambda function ARN."
-  }
-}
-
 variable "lambda_timeout_seconds" {
   description = "Timeout of the function (Zappa's timeout_seconds), used by the duration alarm."
   type        = number
@@ -120,14 +109,25 @@ variable "lambda_timeout_seconds" {
 }
 
 variable "lambda_sns_publish_topic_arns" {
-  description = "SNS topics the function may publish to (none by default)."
+  description = "SNS topics the function may publish to (none by default). From inside the VPC this also needs \"sns\" in interface_endpoints."
   type        = list(string)
   default     = []
 }
 
-variable "cloudfront_private_key_parameter" {
-  description = "Name of the SSM SecureString parameter holding the URL-signing private key, which the function may read. Null means \"/<project>/<stage>/cloudfront-private-key\". Terraform never holds the private key."
-  type        = string
+variable "lambda_reserved_concurrency" {
+  description = "Reserved concurrency of the function (Zappa reserved_concurrency): its ceiling, kept below what the database accepts (terraform/README.md)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.lambda_reserved_concurrency >= 1 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency
+    error_message = "lambda_reserved_concurrency must be a positive whole number."
+  }
+}
+
+variable "database_conn_max_age" {
+  description = "Seconds a warm function keeps its database connection (DATABASE_CONN_MAX_AGE). Null means 0 in staging, where an open connection would keep the database from pausing, and 300 in production."
+  type        = number
   default     = null
 }
 
@@ -152,20 +152,8 @@ variable "media_kms_key_arn" {
   default     = null
 }
 
-variable "cors_allowed_origins" {
-  description = "Extra origins allowed to POST presigned uploads to the media bucket, besides the site itself (e.g. http://localhost:8000 in staging)."
-  type        = list(string)
-  default     = []
-}
-
 variable "enable_transfer_acceleration" {
   description = "Whether S3 Transfer Acceleration is on for the media bucket."
-  type        = bool
-  default     = false
-}
-
-variable "enable_eventbridge_notifications" {
-  description = "Whether the media bucket also sends its events to EventBridge (for scanners such as BucketAV that read them there)."
   type        = bool
   default     = false
 }
@@ -173,7 +161,7 @@ variable "enable_eventbridge_notifications" {
 variable "lifecycle_days" {
   description = "Lifecycle of media objects, in days: abandoned direct uploads, quarantined files, noncurrent versions, incomplete multipart uploads, and access logs."
   type = object({
-    uploads                    = optional(number, 2)
+    uploads                    = optional(number, 1)
     quarantine                 = optional(number, 30)
     noncurrent_versions        = optional(number, 30)
     abort_incomplete_multipart = optional(number, 1)
@@ -184,6 +172,60 @@ variable "lifecycle_days" {
   validation {
     condition     = alltrue([for v in values(var.lifecycle_days) : v >= 1])
     error_message = "Every lifecycle period is at least one day."
+  }
+}
+
+################################################################################
+# Network and database
+################################################################################
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the platform's VPC."
+  type        = string
+  default     = "10.20.0.0/16"
+}
+
+variable "availability_zones" {
+  description = "Two zones for the private subnets; null means \"<region>a\" and \"<region>b\"."
+  type        = list(string)
+  default     = null
+}
+
+variable "interface_endpoints" {
+  description = "Services the function calls from the VPC without a gateway endpoint, each given an interface endpoint (costed in terraform/README.md)."
+  type        = list(string)
+  default     = ["secretsmanager"]
+}
+
+variable "interface_endpoint_zones" {
+  description = "Zones each interface endpoint spans (1 halves the cost, 2 survives a zone outage)."
+  type        = number
+  default     = 2
+}
+
+variable "database" {
+  description = "Aurora Serverless v2 settings; every null takes the stage's default (staging: 0-1 ACU with auto-pause, no protection or final snapshot, 1 day of backups; production: 0.5-4 ACU, deletion protection, final snapshot, 14 days)."
+  type = object({
+    min_capacity             = optional(number)
+    max_capacity             = optional(number)
+    seconds_until_auto_pause = optional(number)
+    instance_count           = optional(number)
+    deletion_protection      = optional(bool)
+    final_snapshot           = optional(bool)
+    backup_retention_days    = optional(number)
+    engine_version           = optional(string)
+  })
+  default = {}
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted app secret can be restored (0 deletes at once, for disposable stacks)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "secret_recovery_window_days must be 0 or 7 to 30."
   }
 }
 
@@ -200,17 +242,6 @@ variable "dynamodb_deletion_protection" {
 ################################################################################
 # CloudFront and WAF
 ################################################################################
-
-variable "cloudfront_public_key_pem" {
-  description = "Public key (PEM) that verifies signed URLs; its id becomes CLOUDFRONT_KEY_ID."
-  type        = string
-}
-
-variable "renditions_signed_urls_required" {
-  description = "Whether renditions need signed URLs (originals always do)."
-  type        = bool
-  default     = true
-}
 
 variable "price_class" {
   description = "CloudFront price class."
@@ -263,7 +294,7 @@ variable "alarm_email" {
 }
 
 variable "malware_findings_topic_arn" {
-  description = "SNS topic where an external scanner (e.g. BucketAV, deployed by its vendor) publishes findings. When set with lambda_function_arn, the function subscribes to it instead of to S3 upload events."
+  description = "SNS topic where an external scanner (e.g. BucketAV, deployed by its vendor) publishes findings. Passed through to the outputs for Zappa's events list; Zappa subscribes the function."
   type        = string
   default     = null
 

@@ -142,6 +142,6 @@ mock_data "aws_secretsmanager_random_password" {
 
 mock_data "aws_secretsmanager_secret_version" {
   defaults = {
-    secret_string = "{\"django_secret_key\":\"mock-key\",\"origin_verify_current\":\"mock-origin-verify-current\",\"origin_verify_previous\":\"mock-origin-verify-previous\"}"
+    secret_string = "{\"django_secret_key\":\"mock-key\",\"origin_verify_current\":\"mock-origin-verify-current-0123456789abcdef\",\"origin_verify_previous\":\"mock-origin-verify-previous-0123456789abcdef\"}"
   }
 }

@@ -31,23 +31,57 @@ run "tables_follow_the_shared_definition" {
 
   assert {
     condition = output.lambda_environment == {
-      GALLERY_BUCKET    = output.gallery_bucket
-      STATIC_BUCKET     = output.static_bucket
-      GALLERY_TABLE     = "imageplatform-production-images"
-      SHORTLINKS_TABLE  = "imageplatform-production-shortlinks"
-      CLOUDFRONT_DOMAIN = output.cloudfront_domain
-      CLOUDFRONT_KEY_ID = output.cloudfront_key_id
+      GALLERY_BUCKET                     = output.gallery_bucket
+      STATIC_BUCKET                      = output.static_bucket
+      GALLERY_TABLE                      = "imageplatform-production-images"
+      SHORTLINKS_TABLE                   = "imageplatform-production-shortlinks"
+      PUBLIC_ORIGIN                      = output.public_origin
+      APP_SECRET_ARN                     = output.app_secret_arn
+      DATABASE_SECRET_ARN                = output.database_secret_arn
+      DATABASE_HOST                      = output.database_host
+      DATABASE_PORT                      = tostring(output.database_port)
+      DATABASE_NAME                      = output.database_name
+      DATABASE_CONN_MAX_AGE              = "300"
+      ORIGIN_VERIFY_HEADER               = output.origin_verify_header
+      AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
     }
     error_message = "lambda_environment is the hand-off to Zappa, in the app's variable names."
   }
 
   assert {
     condition = alltrue([for o in [
-      output.lambda_role_arn, output.gallery_bucket, output.static_bucket, output.cloudfront_distribution_id,
-      output.cloudfront_domain, output.cloudfront_key_id, output.cloudfront_key_group_id, output.alarm_topic_arn,
-      output.waf_web_acl_arn, output.aws_region,
-    ] : o != null && o != ""])
+      output.lambda_role_arn, output.gallery_bucket, output.gallery_bucket_arn, output.static_bucket, output.deploy_bucket,
+      output.cloudfront_distribution_id, output.cloudfront_domain, output.alarm_topic_arn, output.waf_web_acl_arn,
+      output.aws_region, output.public_origin, output.app_secret_arn, output.database_secret_arn, output.database_host,
+      output.database_name, output.origin_verify_header,
+    ] : o != null && o != ""]) && length(output.vpc_subnet_ids) == 2 && length(output.vpc_security_group_ids) == 1
     error_message = "Every output Zappa and the pipeline read has a value."
+  }
+
+  assert {
+    condition     = startswith(output.public_origin, "https://") && output.origin_verify_header == "X-Origin-Verify"
+    error_message = "public_origin is an https:// origin; the origin-verify header is X-Origin-Verify."
+  }
+}
+
+run "production_database_and_concurrency" {
+  command = apply
+
+  assert {
+    condition = (
+      output.database_settings.min_capacity == 0.5 &&
+      output.database_settings.max_capacity == 4 &&
+      output.database_settings.storage_encrypted &&
+      output.database_settings.deletion_protection &&
+      !output.database_settings.skip_final_snapshot &&
+      output.database_settings.final_snapshot_id == "imageplatform-production-final"
+    )
+    error_message = "Production's database keeps 0.5 ACU, is encrypted, deletion protected, and takes a final snapshot."
+  }
+
+  assert {
+    condition     = output.lambda_reserved_concurrency == 100 && output.database_max_connections == 823 && 2 * output.lambda_reserved_concurrency + 13 <= output.database_max_connections
+    error_message = "Production's concurrency (100) stays below the database's connections (823 at 4 ACU)."
   }
 }
 

@@ -14,8 +14,11 @@ variables {
     id                          = "example-static"
     bucket_regional_domain_name = "example-static.s3.us-east-1.amazonaws.com"
   }
-  s3_prefixes                = jsondecode(file("../../../imageplatform/dynamodb.json")).s3_prefixes
-  public_key_pem             = file("../../envs/staging/cloudfront_public_key.pem")
+  s3_prefixes = jsondecode(file("../../../imageplatform/dynamodb.json")).s3_prefixes
+  origin_verify = {
+    header_name = "X-Origin-Verify"
+    value       = "test-origin-verify-value-0123456789abcdef"
+  }
   web_acl_arn                = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/imageplatform-staging/a1b2c3d4"
   logging_bucket_domain_name = "example-logs.s3.amazonaws.com"
 }
@@ -65,18 +68,50 @@ run "distribution" {
     condition = { for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.path_pattern => b.target_origin_id } == {
       "/static/*"     = "static"
       "/renditions/*" = "media"
-      "/originals/*"  = "media"
     }
-    error_message = "Behaviors: /static/* from the static bucket, renditions and originals from the media bucket."
+    error_message = "Behaviors: /static/* from the static bucket, renditions from the media bucket; originals are never served by CloudFront."
+  }
+
+  assert {
+    condition = alltrue([
+      for b in aws_cloudfront_distribution.this.ordered_cache_behavior : length(coalesce(b.trusted_key_groups, [])) == 0 && length(coalesce(b.trusted_signers, [])) == 0
+    ])
+    error_message = "No CloudFront-signed URLs: private files use S3 presigned URLs instead."
+  }
+
+  assert {
+    condition = one([
+      for o in aws_cloudfront_distribution.this.origin : [for h in o.custom_header : h if h.name == "X-Origin-Verify" && h.value == var.origin_verify.value] if o.origin_id == "app"
+    ]) != [] && alltrue([for o in aws_cloudfront_distribution.this.origin : length(o.custom_header) == 0 if o.origin_id != "app"])
+    error_message = "CloudFront adds X-Origin-Verify (the secret's value) to requests to the app, and only there."
+  }
+
+  assert {
+    condition = (
+      aws_cloudfront_distribution.this.default_cache_behavior[0].response_headers_policy_id == aws_cloudfront_response_headers_policy.app.id &&
+      aws_cloudfront_response_headers_policy.app.security_headers_config[0].content_security_policy[0].content_security_policy == join("; ", [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob: https://example-media.s3.us-east-1.amazonaws.com",
+        "connect-src 'self' https://example-media.s3.us-east-1.amazonaws.com",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self' https://example-media.s3.us-east-1.amazonaws.com",
+      ]) &&
+      aws_cloudfront_response_headers_policy.app.security_headers_config[0].content_type_options[0].override
+    )
+    error_message = "The app's responses carry the Content-Security-Policy (self, plus the bucket's regional endpoint for uploads and presigned files) and nosniff."
   }
 
   assert {
     condition = alltrue([
       for b in aws_cloudfront_distribution.this.ordered_cache_behavior :
-      tolist(b.trusted_key_groups) == tolist([aws_cloudfront_key_group.this.id])
-      if b.path_pattern != "/static/*"
-    ])
-    error_message = "Originals and renditions need URLs signed by the trusted key group."
+      b.response_headers_policy_id == aws_cloudfront_response_headers_policy.files.id
+      ]) && length(aws_cloudfront_response_headers_policy.files.security_headers_config[0].content_type_options) == 1 && (
+      length(aws_cloudfront_response_headers_policy.files.security_headers_config[0].content_security_policy) == 0
+    )
+    error_message = "Static files and renditions get nosniff (no CSP: Content-Disposition is set per object by the app)."
   }
 
   assert {
@@ -87,7 +122,7 @@ run "distribution" {
   }
 
   assert {
-    condition     = aws_cloudfront_response_headers_policy.this.security_headers_config[0].strict_transport_security[0].access_control_max_age_sec >= 31536000
+    condition     = aws_cloudfront_response_headers_policy.app.security_headers_config[0].strict_transport_security[0].access_control_max_age_sec >= 31536000
     error_message = "The response headers policy sends HSTS."
   }
 
@@ -102,32 +137,23 @@ run "distribution" {
   }
 
   assert {
-    condition     = output.public_key_id == aws_cloudfront_public_key.this.id && output.domain_name == aws_cloudfront_distribution.this.domain_name
-    error_message = "Outputs give the key id and the site domain."
+    condition     = output.domain_name == aws_cloudfront_distribution.this.domain_name && output.bucket_endpoint == "https://example-media.s3.us-east-1.amazonaws.com"
+    error_message = "Outputs give the site domain and the bucket endpoint."
   }
 }
 
-run "custom_domain_and_public_renditions" {
+run "custom_domain" {
   command = plan
 
   variables {
-    aliases                         = ["images.example.org"]
-    acm_certificate_arn             = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-    renditions_signed_urls_required = false
-    price_class                     = "PriceClass_All"
+    aliases             = ["images.example.org"]
+    acm_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    price_class         = "PriceClass_All"
   }
 
   assert {
     condition     = aws_cloudfront_distribution.this.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021" && aws_cloudfront_distribution.this.viewer_certificate[0].ssl_support_method == "sni-only"
     error_message = "A custom certificate is served with TLS 1.2 and SNI."
-  }
-
-  assert {
-    condition = alltrue([
-      for b in aws_cloudfront_distribution.this.ordered_cache_behavior :
-      try(length(b.trusted_key_groups), 0) == (b.path_pattern == "/originals/*" ? 1 : 0)
-    ])
-    error_message = "Public renditions drop the signature requirement; originals keep it."
   }
 
   assert {
@@ -155,4 +181,17 @@ run "rejects_certificate_outside_us_east_1" {
   }
 
   expect_failures = [var.acm_certificate_arn]
+}
+
+run "rejects_short_origin_verify_value" {
+  command = plan
+
+  variables {
+    origin_verify = {
+      header_name = "X-Origin-Verify"
+      value       = "short"
+    }
+  }
+
+  expect_failures = [var.origin_verify]
 }

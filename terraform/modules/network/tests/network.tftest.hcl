@@ -163,3 +163,16 @@ run "rejects_gateway_services_as_interface_endpoints" {
 
   expect_failures = [var.interface_endpoints]
 }
+
+run "without_flow_logs" {
+  command = plan
+
+  variables {
+    flow_logs = false
+  }
+
+  assert {
+    condition     = length(aws_flow_log.this) == 0
+    error_message = "flow_logs = false turns them off."
+  }
+}

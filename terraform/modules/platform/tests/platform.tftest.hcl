@@ -8,20 +8,36 @@ mock_provider "aws" {
 }
 
 variables {
-  stage                     = "staging"
-  definition                = jsondecode(file("../../../imageplatform/dynamodb.json"))
-  app_domain_name           = "abc123.execute-api.us-east-1.amazonaws.com"
-  cloudfront_public_key_pem = file("../../envs/staging/cloudfront_public_key.pem")
+  stage           = "staging"
+  definition      = jsondecode(file("../../../imageplatform/dynamodb.json"))
+  app_domain_name = "abc123.execute-api.us-east-1.amazonaws.com"
 }
 
-run "before_zappa_deploy" {
+# Distinct ids for the subnets and groups the IAM policy names.
+override_module {
+  target = module.network
+  outputs = {
+    vpc_id                     = "vpc-test"
+    vpc_arn                    = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-test"
+    private_subnet_ids         = ["subnet-a", "subnet-b"]
+    private_route_table_id     = "rtb-private"
+    function_security_group_id = "sg-function"
+    database_security_group_id = "sg-database"
+    interface_endpoints        = { secretsmanager = { id = "vpce-sm", zones = 2 } }
+    availability_zones         = ["us-east-1a", "us-east-1b"]
+  }
+}
+
+run "staging" {
   command = apply
 
   assert {
     condition = toset(keys(output.lambda_environment)) == toset([
-      "GALLERY_BUCKET", "STATIC_BUCKET", "GALLERY_TABLE", "SHORTLINKS_TABLE", "CLOUDFRONT_DOMAIN", "CLOUDFRONT_KEY_ID",
+      "GALLERY_BUCKET", "STATIC_BUCKET", "GALLERY_TABLE", "SHORTLINKS_TABLE", "PUBLIC_ORIGIN",
+      "APP_SECRET_ARN", "DATABASE_SECRET_ARN", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME",
+      "DATABASE_CONN_MAX_AGE", "ORIGIN_VERIFY_HEADER", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
     ])
-    error_message = "lambda_environment holds exactly the variables the app reads."
+    error_message = "lambda_environment holds exactly the non-secret variables the app reads."
   }
 
   assert {
@@ -29,10 +45,35 @@ run "before_zappa_deploy" {
       output.lambda_environment.GALLERY_TABLE == "imageplatform-staging-images" &&
       output.lambda_environment.SHORTLINKS_TABLE == "imageplatform-staging-shortlinks" &&
       output.gallery_table == "imageplatform-staging-images" &&
-      output.shortlinks_table == "imageplatform-staging-shortlinks" &&
-      output.lambda_environment.CLOUDFRONT_KEY_ID == output.cloudfront_key_id
+      output.shortlinks_table == "imageplatform-staging-shortlinks"
     )
     error_message = "Table names are <project>-<stage>-<suffix> and match the outputs."
+  }
+
+  assert {
+    condition = (
+      output.lambda_environment.PUBLIC_ORIGIN == "https://d111111abcdef8.cloudfront.net" &&
+      output.public_origin == output.lambda_environment.PUBLIC_ORIGIN &&
+      output.lambda_environment.APP_SECRET_ARN == output.app_secret_arn &&
+      output.lambda_environment.DATABASE_SECRET_ARN == output.database_secret_arn &&
+      output.lambda_environment.DATABASE_HOST == output.database_host &&
+      output.lambda_environment.DATABASE_PORT == "5432" &&
+      output.lambda_environment.DATABASE_NAME == "imageplatform" &&
+      output.lambda_environment.DATABASE_CONN_MAX_AGE == "0" &&
+      output.lambda_environment.ORIGIN_VERIFY_HEADER == "X-Origin-Verify" &&
+      output.origin_verify_header == "X-Origin-Verify"
+    )
+    error_message = "The environment names the public origin, the secrets by ARN and the database; staging closes connections so the database can pause."
+  }
+
+  assert {
+    condition     = alltrue([for k, v in output.lambda_environment : !strcontains(lower(v), "mock-") && !strcontains(lower(k), "password") && !strcontains(lower(k), "secret_key")])
+    error_message = "No secret value in the function's environment, only secret ARNs."
+  }
+
+  assert {
+    condition     = output.vpc_subnet_ids == ["subnet-a", "subnet-b"] && output.vpc_security_group_ids == ["sg-function"]
+    error_message = "Zappa's vpc_config comes from the outputs."
   }
 
   assert {
@@ -46,11 +87,6 @@ run "before_zappa_deploy" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_notification.media) == 0 && length(aws_lambda_permission.s3_uploads) == 0 && length(aws_sns_topic_subscription.scan_findings) == 0
-    error_message = "Nothing is wired to the function before Zappa created it."
-  }
-
-  assert {
     condition     = local.app_origin_path == "/staging"
     error_message = "CloudFront reaches the app under Zappa's stage path."
   }
@@ -60,15 +96,83 @@ run "before_zappa_deploy" {
     error_message = "Staging tables are not deletion protected by default."
   }
 
-  # IAM: no wildcard actions or resources; each statement scoped to this stack.
+  # Database defaults per stage.
+  assert {
+    condition = (
+      output.database_settings.min_capacity == 0 && output.database_settings.max_capacity == 1 &&
+      !output.database_settings.deletion_protection && output.database_settings.skip_final_snapshot &&
+      output.database_settings.storage_encrypted
+    )
+    error_message = "Staging's database scales to zero, may be deleted without a final snapshot, and is encrypted."
+  }
+
+  assert {
+    condition     = output.lambda_reserved_concurrency == 10 && output.database_max_connections == 189
+    error_message = "Staging: 10 function instances against 189 connections at 1 ACU."
+  }
+
+  # Secrets: generated by Secrets Manager; previous = current until the first rotation.
+  assert {
+    condition = (
+      toset(keys(jsondecode(aws_secretsmanager_secret_version.app.secret_string))) == toset(["django_secret_key", "origin_verify_current", "origin_verify_previous"]) &&
+      jsondecode(aws_secretsmanager_secret_version.app.secret_string).origin_verify_previous == jsondecode(aws_secretsmanager_secret_version.app.secret_string).origin_verify_current &&
+      length(jsondecode(aws_secretsmanager_secret_version.app.secret_string).origin_verify_current) > 0
+    )
+    error_message = "The app secret holds the Django key and two non-empty origin-verify values."
+  }
+
+  # IAM: no wildcard actions; "*" only for EC2's Describe calls, which accept nothing else.
   assert {
     condition = alltrue([
       for s in local.lambda_policy.Statement :
       s.Effect == "Allow" &&
       alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")]) &&
-      alltrue([for r in flatten([s.Resource]) : r != "*"])
+      (s.Sid == "VpcNetworkInterfacesDescribe" || alltrue([for r in flatten([s.Resource]) : r != "*"]))
     ])
-    error_message = "The execution role has no wildcard actions and no \"*\" resources."
+    error_message = "The execution role has no wildcard actions and no \"*\" resources (except EC2's Describe calls)."
+  }
+
+  assert {
+    condition     = toset(flatten([for s in local.lambda_policy.Statement : s.Action if s.Resource == "*"])) == toset(["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"])
+    error_message = "Only the two EC2 Describe calls get \"*\"."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "VpcNetworkInterfacesCreate"]) == "ec2:CreateNetworkInterface" &&
+      toset(one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "VpcNetworkInterfacesCreate"])) == toset([
+        "arn:aws:ec2:us-east-1:123456789012:network-interface/*",
+        "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-a",
+        "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-b",
+        "arn:aws:ec2:us-east-1:123456789012:security-group/sg-function",
+      ]) &&
+      toset(one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "VpcNetworkInterfacesManage"])) == toset(["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]) &&
+      one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "VpcNetworkInterfacesManage"]) == "arn:aws:ec2:us-east-1:123456789012:network-interface/*"
+    )
+    error_message = "Lambda may create interfaces only in the private subnets with the function's group, and manage interfaces of this account and region."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "ReadOwnSecrets"]) == "secretsmanager:GetSecretValue" &&
+      toset(one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "ReadOwnSecrets"])) == toset([output.app_secret_arn, output.database_secret_arn]) &&
+      length([for s in local.lambda_policy.Statement : s if contains(flatten([s.Action]), "secretsmanager:GetSecretValue")]) == 1
+    )
+    error_message = "The function reads exactly its two secrets: the app secret and the one RDS manages."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.lambda_policy.Statement : s.Condition if s.Sid == "HealthCheckListing"]) == { StringEquals = { "s3:prefix" = "healthz/" } } &&
+      one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "HealthCheckListing"]) == "s3:ListBucket" &&
+      output.health_check_prefix == "healthz/"
+    )
+    error_message = "/healthz may list the empty healthz/ prefix of the media bucket (ListObjectsV2 with Prefix=healthz/)."
+  }
+
+  assert {
+    condition     = length([for s in local.lambda_policy.Statement : s if contains(flatten([s.Action]), "s3:ListBucket") && try(s.Condition, null) == null]) == 0
+    error_message = "Every listing is limited by a prefix condition."
   }
 
   assert {
@@ -89,13 +193,8 @@ run "before_zappa_deploy" {
   }
 
   assert {
-    condition     = one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "ReadSigningKey"]) == "arn:aws:ssm:us-east-1:123456789012:parameter/imageplatform/staging/cloudfront-private-key"
-    error_message = "The function may read only its own signing key parameter."
-  }
-
-  assert {
-    condition     = length([for s in local.lambda_policy.Statement : s if s.Sid == "Publish" || s.Sid == "MediaKey"]) == 0
-    error_message = "No SNS or KMS permissions unless configured."
+    condition     = length([for s in local.lambda_policy.Statement : s if s.Sid == "Publish" || s.Sid == "MediaKey"]) == 0 && length([for s in local.lambda_policy.Statement : s if anytrue([for a in flatten([s.Action]) : startswith(a, "ssm:")])]) == 0
+    error_message = "No SNS, KMS or SSM permissions unless configured."
   }
 
   assert {
@@ -108,29 +207,74 @@ run "before_zappa_deploy" {
     error_message = "Only Lambda and Zappa's API Gateway integration assume the role."
   }
 
+  # The media bucket: CloudFront reads renditions only; uploads from the public origin only.
+  assert {
+    condition = (
+      jsonencode(one([for st in jsondecode(module.media_bucket.policy).Statement : st.Resource if st.Sid == "AllowCloudFrontReadOfServedPrefixes"])) == jsonencode(["arn:aws:s3:::imageplatform-staging-media/renditions/*"])
+    )
+    error_message = "CloudFront (OAC) may read renditions/ only, never originals/."
+  }
+
+  assert {
+    condition     = jsonencode(module.media_bucket.cors_rules) == jsonencode([{ allowed_methods = ["POST"], allowed_origins = ["https://d111111abcdef8.cloudfront.net"] }])
+    error_message = "Direct uploads (POST) are allowed from the public origin only."
+  }
+
+  assert {
+    condition     = one([for r in module.media_bucket.lifecycle_rules : r.expiration_days if r.prefix == "uploads/"]) == 1 && one([for r in module.media_bucket.lifecycle_rules : r.expiration_days if r.prefix == "quarantine/"]) == 30
+    error_message = "Abandoned direct uploads expire after a day, quarantined files after 30."
+  }
+
+  assert {
+    condition     = output.gallery_bucket_arn == "arn:aws:s3:::imageplatform-test-bucket" && output.malware_findings_topic_arn == null
+    error_message = "Zappa's events get the bucket ARN (and the findings topic when there is one)."
+  }
+
   assert {
     condition     = output.alarm_topic_arn != null && length(output.alarm_names) == 7
     error_message = "Seven alarms (Lambda errors, duration, throttles, API 5xx, CloudFront 5xx, two tables) go to the topic."
   }
 }
 
-run "wired_to_the_function" {
-  command = apply
+run "production" {
+  command = plan
 
   variables {
-    lambda_function_arn           = "arn:aws:lambda:us-east-1:123456789012:function:imageplatform-staging"
+    stage                       = "production"
+    lambda_reserved_concurrency = 100
+  }
+
+  assert {
+    condition     = local.deletion_protected && local.name == "imageplatform-production"
+    error_message = "Production tables are deletion protected."
+  }
+
+  assert {
+    condition = (
+      local.database.min_capacity == 0.5 && local.database.max_capacity == 4 &&
+      local.database.deletion_protection && local.database.final_snapshot && local.database.backup_retention_days == 14
+    )
+    error_message = "Production's database keeps a small minimum, deletion protection and a final snapshot."
+  }
+
+  assert {
+    condition     = local.database_max_connections == 823 && local.database_connections_needed == 213
+    error_message = "Production: 100 instances need 2 x 100 + 13 = 213 of 823 connections at 4 ACU."
+  }
+}
+
+run "with_scanner_and_publishing" {
+  command = plan
+
+  variables {
+    malware_findings_topic_arn    = "arn:aws:sns:us-east-1:123456789012:bucketav-findings"
     lambda_sns_publish_topic_arns = ["arn:aws:sns:us-east-1:123456789012:moderation"]
     media_kms_key_arn             = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   }
 
   assert {
-    condition     = one(aws_s3_bucket_notification.media[0].lambda_function).filter_prefix == "uploads/" && one(aws_s3_bucket_notification.media[0].lambda_function).lambda_function_arn == var.lambda_function_arn
-    error_message = "S3 ObjectCreated events under uploads/ invoke the function."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.s3_uploads[0].principal == "s3.amazonaws.com" && aws_lambda_permission.s3_uploads[0].source_arn == "arn:aws:s3:::imageplatform-test-bucket" && aws_lambda_permission.s3_uploads[0].source_account == "123456789012"
-    error_message = "Only the media bucket of this account may invoke the function."
+    condition     = output.malware_findings_topic_arn == var.malware_findings_topic_arn
+    error_message = "The findings topic is handed to Zappa's events list."
   }
 
   assert {
@@ -144,41 +288,14 @@ run "wired_to_the_function" {
   }
 }
 
-run "malware_scan_findings_replace_upload_events" {
+run "rejects_concurrency_above_database_connections" {
   command = plan
 
   variables {
-    lambda_function_arn        = "arn:aws:lambda:us-east-1:123456789012:function:imageplatform-staging"
-    malware_findings_topic_arn = "arn:aws:sns:us-east-1:123456789012:bucketav-findings"
+    lambda_reserved_concurrency = 100 # staging: 1 ACU, 189 connections
   }
 
-  assert {
-    condition     = aws_sns_topic_subscription.scan_findings[0].protocol == "lambda" && aws_sns_topic_subscription.scan_findings[0].topic_arn == var.malware_findings_topic_arn
-    error_message = "The function subscribes to the scanner's findings."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.scan_findings[0].principal == "sns.amazonaws.com" && aws_lambda_permission.scan_findings[0].source_arn == var.malware_findings_topic_arn
-    error_message = "Only the findings topic may invoke the function through SNS."
-  }
-
-  assert {
-    condition     = length(aws_s3_bucket_notification.media) == 0
-    error_message = "With a scanner, uploads reach the function only through its findings."
-  }
-}
-
-run "production_protects_tables" {
-  command = plan
-
-  variables {
-    stage = "production"
-  }
-
-  assert {
-    condition     = local.deletion_protected && local.name == "imageplatform-production"
-    error_message = "Production tables are deletion protected."
-  }
+  expect_failures = [output.lambda_reserved_concurrency]
 }
 
 run "rejects_unknown_stage" {
