@@ -4,13 +4,15 @@
 #   2. for every root and tested module: init -backend=false, validate, terraform test
 #      (the AWS provider is mocked in the tests; nothing reaches AWS)
 #   3. checkov, installed into .venv-checkov (needs PyPI once, then cached)
-#   4. an offline plan of each environment and a monthly cost estimate (scripts/cost.py)
+#   4. an offline plan of each environment, checked by scripts/plan_guard.py (no NAT or
+#      internet gateway, private subnets, no bucket notification, ...) and priced by
+#      scripts/cost.py
 #
 # Providers come from a filesystem mirror when one is found: TF_PLUGIN_MIRROR, or the
 # parent of a registry.terraform.io folder near the top of the filesystem. Without a
 # mirror, terraform installs providers from its registry as usual.
 # Environment: TF_PLUGIN_MIRROR=DIR, TF_CHECK_JOBS=N (directories tested at once, default 2),
-# TF_CHECK_SKIP_CHECKOV=1, TF_CHECK_SKIP_COST=1.
+# TF_CHECK_SKIP_CHECKOV=1, TF_CHECK_SKIP_COST=1 (skips the offline plans: guard and cost).
 set -euo pipefail
 
 TF_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -169,7 +171,7 @@ else
 fi
 
 ################################################################################
-section "cost estimate (offline plans)"
+section "offline plans: plan guard and cost estimate"
 ################################################################################
 
 if [ "${TF_CHECK_SKIP_COST:-0}" = 1 ]; then
@@ -216,6 +218,7 @@ HCL
       terraform show -json "$work/$env.tfplan" >"$work/$env.plan.json" || exit 1
     ) || fail "offline plan of envs/$env"
     echo
+    python3 "$TF_ROOT/scripts/plan_guard.py" "$env" "$work/$env.plan.json" || fail "plan guard of $env"
     python3 "$TF_ROOT/scripts/cost.py" "$env" "$work/$env.plan.json" || fail "cost estimate of $env"
   done
 fi
