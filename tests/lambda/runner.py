@@ -22,18 +22,34 @@ package = os.path.abspath(sys.argv[1])
 os.chdir(package)
 sys.path.insert(0, package)
 MARK = "@@result@@ "
+HERE = os.path.dirname(os.path.abspath(__file__))
+FUNCTION = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "imageplatform-dev")
+REGION = os.environ.get("AWS_REGION", "us-east-1")
+
+# IAM_RECORD_FILE=path: record every AWS call this process makes (one JSON line each) for
+# the IAM fit check. tests/iam/recorder.py when present, else tests/rehearsal/calls.py.
+# Installed before `import handler`, so every botocore client the app makes is covered.
+if os.environ.get("IAM_RECORD_FILE"):
+    for folder, module in (
+        (os.path.join(HERE, "..", "iam"), "recorder"),
+        (os.path.join(HERE, "..", "rehearsal"), "calls"),
+    ):
+        if os.path.isfile(os.path.join(folder, module + ".py")):
+            sys.path.append(os.path.abspath(folder))
+            __import__(module).install_from_env()
+            break
 
 
 class Context:
-    function_name = "imageplatform-dev"
+    function_name = FUNCTION
     function_version = "$LATEST"
     memory_limit_in_mb = "2048"
-    log_group_name = "/aws/lambda/imageplatform-dev"
+    log_group_name = f"/aws/lambda/{FUNCTION}"
     log_stream_name = "offline"
 
     def __init__(self, request_id):
         self.aws_request_id = request_id
-        self.invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:imageplatform-dev"
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{FUNCTION}"
         self._deadline = time.monotonic() + 30
 
     def get_remaining_time_in_millis(self):
