@@ -4,7 +4,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 
 .PHONY: help deps test-deps run test test-unit test-integration test-browser test-postgres \
-        lint bench package package-test coldstart tf-check clean
+        lint bench package package-test rehearse coldstart tf-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -33,6 +33,9 @@ package: deps ## build the Lambda zip with zappa package
 
 package-test: deps ## build the Lambda zip and run its handler tests against the local servers
 	@.venv/bin/python -m pytest tests/lambda
+
+rehearse: test-deps ## the package, production settings, emulated AWS + PostgreSQL, a user's journey
+	@bash scripts/rehearse.sh $(STAGE)
 
 coldstart: deps ## Lambda package sizes and cold start (median of fresh processes)
 	@.venv/bin/python scripts/coldstart.py
