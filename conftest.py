@@ -69,7 +69,7 @@ def moto_stores(settings, monkeypatch):
     with mock_aws():
         _point_at(settings, s3_url=None, dynamodb_url=None, access_key=None, secret_key=None, suffix="moto")
         _reset_clients()
-        from gallery.services import stores_ensure
+        from imageplatform.stores import stores_ensure
 
         stores_ensure()
         yield "moto"
@@ -88,7 +88,7 @@ def local_stores(settings, request):
         suffix=uuid.uuid4().hex[:8],
     )
     _reset_clients()
-    from gallery.services import stores_ensure
+    from imageplatform.stores import stores_ensure
 
     stores_ensure()
     yield "local"

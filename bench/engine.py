@@ -8,6 +8,11 @@ platform's default sizes and formats, and writes the 6 files the harness checks.
 import os
 
 from gallery.renditions import render as render_renditions
+from gallery.renditions import tune_process_memory
+
+# The harness's worker is a process of its own: the one-time set-up that Django entry
+# points get from imageplatform.process.configure() is made here, once, at import.
+tune_process_memory()
 
 SIZES = (2048, 1024, 320)
 SPECS = {

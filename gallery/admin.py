@@ -85,15 +85,15 @@ class PlatformAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/moderation/queue.html", context)
 
     def moderation_image(self, request, image_id):
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            if action in ACTION_LABELS:
+                self._apply(request, action, [image_id])
+            return redirect("admin:moderation_image", image_id=image_id)
         try:
             image = services.image_get(image_id=image_id)
         except ImageNotFound:
             raise Http404("No such image.") from None
-        if request.method == "POST":
-            action = request.POST.get("action", "")
-            if action in ACTION_LABELS:
-                self._apply(request, action, [image.id])
-            return redirect("admin:moderation_image", image_id=image.id)
         context = {
             **self.each_context(request),
             "title": f"Moderate “{image.display_title}”",

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from gallery import services
 from gallery.exceptions import GalleryError
+from imageplatform.public import absolute_url
 
 router = Router(tags=["images"])
 
@@ -65,12 +66,12 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _short_url(request, image) -> str | None:
-    try:
-        from shortlinks.services import shortlink_default_url
-    except ImportError:
+def _short_url(request, image: services.Image) -> str | None:
+    """The default short link, recorded on the image (no query per image). Named by URL
+    name only: the short links app builds on the gallery, not the other way round."""
+    if not image.short_code:
         return None
-    return shortlink_default_url(request=request, image_id=image.id)
+    return absolute_url(request, reverse("shortlinks:redirect", args=[image.short_code]))
 
 
 def image_out(request, image: services.Image) -> dict:
@@ -88,7 +89,7 @@ def image_out(request, image: services.Image) -> dict:
         "sha256": image.sha256,
         "created_at": image.created_at,
         "updated_at": image.updated_at,
-        "page_url": request.build_absolute_uri(reverse("gallery:detail", args=[image.id])),
+        "page_url": absolute_url(request, reverse("gallery:detail", args=[image.id])),
         "original_url": image.original_url,
         "renditions": {
             name: {"url": r.url, "width": r.width, "height": r.height, "format": r.format, "bytes": r.bytes}
@@ -126,9 +127,7 @@ def list_images(request, cursor: str | None = None, limit: int = 24):
     page = services.image_list(owner=str(request.user.pk), cursor=cursor, limit=limit)
     next_url = None
     if page.next_cursor:
-        next_url = request.build_absolute_uri(
-            f"{reverse('api:list_images')}?cursor={page.next_cursor}&limit={limit}"
-        )
+        next_url = absolute_url(request, f"{reverse('api:list_images')}?cursor={page.next_cursor}&limit={limit}")
     return {
         "items": [image_out(request, i) for i in page.images],
         "next_cursor": page.next_cursor,

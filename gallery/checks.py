@@ -27,7 +27,6 @@ def check_stores_configured(app_configs, **kwargs):
     for name, check_id in (
         ("GALLERY_BUCKET", "gallery.E003"),
         ("GALLERY_TABLE", "gallery.E004"),
-        ("SHORTLINKS_TABLE", "shortlinks.E001"),
     ):
         if not getattr(settings, name, ""):
             errors.append(

@@ -5,14 +5,11 @@ the HTTP status the interfaces answer with. No Django imports: renditions.py rai
 """
 
 
-class GalleryError(Exception):
-    code = "error"
-    status = 400
-    default_detail = "The request could not be completed."
+from imageplatform.errors import PlatformError
 
-    def __init__(self, detail: str | None = None):
-        self.detail = detail or self.default_detail
-        super().__init__(self.detail)
+
+class GalleryError(PlatformError):
+    pass
 
 
 class InvalidImage(GalleryError):
@@ -77,3 +74,37 @@ class TooManyRenditions(GalleryError):
     code = "too_many_renditions"
     status = 409
     default_detail = "This image has reached the maximum number of custom sizes."
+
+
+class InvalidText(GalleryError):
+    """A title, caption, alt text or other typed value that cannot be stored."""
+
+    code = "invalid_text"
+    default_detail = "The text contains characters that cannot be stored."
+
+
+class ConcurrentChange(GalleryError):
+    """Every attempt to save lost the race against another change of the same image."""
+
+    code = "conflict"
+    status = 409
+    default_detail = "The image was changed at the same time; try again."
+
+
+class StoreUnavailable(GalleryError):
+    """S3 or DynamoDB did not answer (or answered with a server error)."""
+
+    code = "store_unavailable"
+    status = 503
+    default_detail = "The image store is not reachable right now; try again in a moment."
+
+
+class InvalidCursor(GalleryError):
+    code = "invalid_cursor"
+    default_detail = "The page cursor is not valid."
+
+
+class RenditionNotFound(GalleryError):
+    code = "not_found"
+    status = 404
+    default_detail = "No such custom size."

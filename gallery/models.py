@@ -85,6 +85,7 @@ class ImageItem(Model):
     moderation_state = UnicodeAttribute(null=True)  # "pending_review" or "hidden"; unset otherwise
     reviewed_at = UTCDateTimeAttribute(null=True)  # when a moderator last decided
     public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
+    short_code = UnicodeAttribute(null=True)  # the default short link (lists show it, no query each)
 
     version = VersionAttribute()
 

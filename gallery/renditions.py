@@ -47,7 +47,7 @@ from gallery.exceptions import (
 )
 from gallery.image_operations import Filter, Plan
 
-__all__ = ["ImageInfo", "Limits", "Rendition", "parse_spec", "probe", "render"]
+__all__ = ["ImageInfo", "Limits", "Rendition", "parse_spec", "probe", "render", "tune_process_memory"]
 
 
 @dataclass(frozen=True)
@@ -560,14 +560,16 @@ def _flatten(im: Image.Image) -> Image.Image:
     return background
 
 
-def _fix_malloc_mmap_threshold() -> None:
+def tune_process_memory() -> None:
     """Serve allocations of 1 MB and more with mmap, so freed image memory goes back to the OS.
 
     Pillow allocates pixels in blocks of up to 16 MB. glibc raises its mmap threshold to the
     size of the largest block freed, after which such blocks come from the heaps and
     thread arenas, where freed memory stays mapped: a long-lived worker's RSS then creeps
     up by tens of MB. Measured on bench/: peak RSS 181 MB -> 128 MB, no slower.
-    Process-wide and harmless elsewhere; skipped where the C library is not glibc.
+    Process-wide, so it is not done at import: each entry point calls it once at start
+    (imageplatform.process.configure for Django processes, bench/engine.py for the
+    benchmark). Harmless elsewhere; skipped where the C library is not glibc.
     """
     try:
         import ctypes
@@ -576,9 +578,6 @@ def _fix_malloc_mmap_threshold() -> None:
         libc.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD (also turns off the dynamic rise)
     except (OSError, AttributeError):
         pass
-
-
-_fix_malloc_mmap_threshold()
 
 
 def _cpus() -> int:

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gallery import services
-from gallery.exceptions import GalleryError, ImageNotFound
+from gallery import panels, services
+from gallery.exceptions import GalleryError, ImageNotFound, RenditionNotFound
 from gallery.forms import CustomSizeForm, ImageEditForm
 
 
@@ -128,6 +128,7 @@ def detail(request, image_id):
             "edit_form": edit_form,
             "size_form": CustomSizeForm(),
             "max_side": settings.GALLERY_MAX_CUSTOM_SIDE,
+            "panels": panels.detail_panels(request, image),
         },
     )
 
@@ -135,11 +136,12 @@ def detail(request, image_id):
 @login_required
 @require_POST
 def edit(request, image_id):
-    image = _get_own(request, image_id)
     form = ImageEditForm(request.POST)
     if form.is_valid():
         try:
-            services.image_update(image_id=image.id, owner=_owner(request), **form.cleaned_data)
+            services.image_update(image_id=image_id, owner=_owner(request), **form.cleaned_data)
+        except ImageNotFound:
+            raise Http404("No such image.") from None
         except GalleryError as exc:
             messages.error(request, exc.detail)
         else:
@@ -148,58 +150,62 @@ def edit(request, image_id):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect("gallery:detail", image_id=image.id)
+    return redirect("gallery:detail", image_id=image_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, image_id):
-    image = _get_own(request, image_id)
     if request.method == "GET":
-        return render(request, "gallery/delete.html", {"image": image})
-    services.image_delete(image_id=image.id, owner=_owner(request))
-    messages.success(request, f"Deleted {image.display_title}.")
+        return render(request, "gallery/delete.html", {"image": _get_own(request, image_id)})
+    try:
+        services.image_delete(image_id=image_id, owner=_owner(request))
+    except ImageNotFound:
+        raise Http404("No such image.") from None
+    messages.success(request, "Deleted the image and all its files.")
     return redirect("gallery:index")
 
 
 @login_required
 @require_POST
 def custom_size(request, image_id):
-    image = _get_own(request, image_id)
     form = CustomSizeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("gallery:detail", image_id=image.id)
+        return redirect("gallery:detail", image_id=image_id)
     data = form.cleaned_data
     try:
         rendition = services.rendition_create(
-            image_id=image.id,
+            image_id=image_id,
             owner=_owner(request),
             width=data.get("width"),
             height=data.get("height"),
             mode=data["mode"],
             fmt=data["format"],
         )
+    except ImageNotFound:
+        raise Http404("No such image.") from None
     except GalleryError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"Made a {rendition.width}×{rendition.height} {rendition.format.upper()}.")
-    return redirect(f"{reverse('gallery:detail', args=[image.id])}#sizes")
+    return redirect(f"{reverse('gallery:detail', args=[image_id])}#sizes")
 
 
 @login_required
 @require_POST
 def custom_size_delete(request, image_id, name):
-    image = _get_own(request, image_id)
     try:
-        services.rendition_delete(image_id=image.id, owner=_owner(request), name=name)
-    except GalleryError as exc:
+        services.rendition_delete(image_id=image_id, owner=_owner(request), name=name)
+    except RenditionNotFound as exc:
         messages.error(request, exc.detail)
+    except ImageNotFound:
+        raise Http404("No such image.") from None
     else:
         messages.success(request, "Removed that size.")
-    return redirect(f"{reverse('gallery:detail', args=[image.id])}#sizes")
+    return redirect(f"{reverse('gallery:detail', args=[image_id])}#sizes")
 
 
 @login_required

@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from accounts.services import token_authenticate
-from gallery.exceptions import GalleryError
+from imageplatform.errors import PlatformError
 
 
 class BearerToken(HttpBearer):
@@ -39,8 +39,8 @@ def error(request, code: str, detail: str, status: int, headers: dict | None = N
     return response
 
 
-@api.exception_handler(GalleryError)
-def on_gallery_error(request, exc: GalleryError):
+@api.exception_handler(PlatformError)
+def on_platform_error(request, exc: PlatformError):
     return error(request, exc.code, exc.detail, exc.status)
 
 

@@ -1,4 +1,19 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+
+
+class PlatformConfig(AppConfig):
+    """The project itself as an app: its management commands (ensure_stores) and the
+    once-per-process set-up of every entry point that loads Django (web, events,
+    commands)."""
+
+    name = "imageplatform"
+    verbose_name = "Platform"
+
+    def ready(self):
+        from imageplatform import process
+
+        process.configure()
 
 
 class PlatformAdminConfig(AdminConfig):

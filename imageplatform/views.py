@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 @never_cache
 def healthz(request):
     """Liveness: 200 when every store is reachable, 503 (with which one failed) otherwise."""
-    from gallery.services import stores_check
+    from imageplatform.stores import stores_check
 
     checks = stores_check()
     ok = all(v == "ok" for v in checks.values())

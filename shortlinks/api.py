@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from imageplatform.public import absolute_url
 from shortlinks import qr, services
 from shortlinks.exceptions import InvalidLinkOption, ShortLinkNotFound
 
@@ -47,7 +48,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 503: ErrorOut}
 def link_out(request, link: services.ShortLink) -> dict:
     return {
         "code": link.code,
-        "short_url": request.build_absolute_uri(link.path),
+        "short_url": absolute_url(request, link.path),
         "target": link.target,
         "created_at": link.created_at,
         "expires_at": link.expires_at,
@@ -57,7 +58,7 @@ def link_out(request, link: services.ShortLink) -> dict:
         "revoked": link.revoked,
         "has_password": link.has_password,
         "state": link.state,
-        "qr_url": request.build_absolute_uri(reverse("api:link_qr", args=[link.image_id, link.code])),
+        "qr_url": absolute_url(request, reverse("api:link_qr", args=[link.image_id, link.code])),
     }
 
 
@@ -65,7 +66,7 @@ def link_out(request, link: services.ShortLink) -> dict:
     "/images/{image_id}/links", response={200: list[LinkOut], **ERRORS}, summary="List an image's links"
 )
 def list_links(request, image_id: str):
-    links = services.shortlink_list(image_id=image_id, owner=str(request.user.pk))
+    links = services.shortlink_list_for_owner(image_id=image_id, owner=str(request.user.pk))
     return [link_out(request, link) for link in links]
 
 
@@ -107,6 +108,6 @@ def link_qr(request, image_id: str, code: str):
     link = services.shortlink_get(code=code, owner=str(request.user.pk))
     if link.image_id != image_id:
         raise ShortLinkNotFound
-    response = HttpResponse(qr.svg(request.build_absolute_uri(link.path)), content_type="image/svg+xml")
+    response = HttpResponse(qr.svg(absolute_url(request, link.path)), content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response

@@ -1,10 +1,10 @@
-"""What can go wrong with a short link. Subclasses of GalleryError, so the API's handler
-renders them as JSON ``{"error": code, "detail": text}`` with their status."""
+"""What can go wrong with a short link. PlatformErrors, so the API's handler renders them
+as JSON ``{"error": code, "detail": text}`` with their status."""
 
-from gallery.exceptions import GalleryError
+from imageplatform.errors import PlatformError
 
 
-class ShortLinkError(GalleryError):
+class ShortLinkError(PlatformError):
     code = "invalid_link"
     default_detail = "The short link could not be made."
 

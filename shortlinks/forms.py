@@ -14,9 +14,9 @@ EXPIRY_CHOICES = [
 
 
 class ShortLinkForm(forms.Form):
-    """A new link from the detail page. ``target`` choices come from the image's renditions."""
+    """A new link from the detail page. The service checks ``target`` against the image."""
 
-    target = forms.ChoiceField(choices=[("page", "Share page")], initial="page")
+    target = forms.CharField(initial="page", max_length=100)
     expires_in = forms.TypedChoiceField(
         choices=EXPIRY_CHOICES, coerce=int, empty_value=None, required=False, label="Expires"
     )
@@ -26,12 +26,6 @@ class ShortLinkForm(forms.Form):
     password = forms.CharField(
         required=False, max_length=PASSWORD_MAX, widget=forms.PasswordInput(render_value=False)
     )
-
-    def __init__(self, *args, rendition_names=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("page", "Share page")] + [
-            (n, f"File: {n}") for n in rendition_names
-        ]
 
     def expires_delta(self) -> timedelta | None:
         seconds = self.cleaned_data.get("expires_in")

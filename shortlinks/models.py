@@ -1,6 +1,7 @@
 """PynamoDB models of short links. Declarative only: services.py is their only importer."""
 
 from pynamodb.attributes import (
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -40,6 +41,10 @@ class ShortLinkItem(Model):
     visits = NumberAttribute(default=0)
     last_visit_at = UTCDateTimeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
-    revoked = NumberAttribute(default=0)  # 1 when revoked by the owner or disabled
+    revoked = NumberAttribute(default=0)  # 1 when revoked by the owner or the image was deleted
+    # Password attempts (shortlinks.limits): the window they count in, and per-client
+    # counters (keys are hashes of client addresses; "*" counts everyone).
+    pw_window = NumberAttribute(null=True)
+    pw_attempts = MapAttribute(null=True)
 
     image_index = ImageLinksIndex()

@@ -1,12 +1,15 @@
-"""What short links can do. The only importer of shortlinks.models.
+"""What short links can do. The only importer of shortlinks.models (with limits.py).
 
 A link points at one of this platform's own objects, named by the image id and a target
 name ("page" for the share page, or a rendition name); redirect URLs are built from those
 two values only, never from anything a user typed. Resolving a code is one GetItem on the
 hash key; visits are counted with one conditional ``ADD visits :1``.
+
+A link lives with its image: while the image is private, hidden or not ready, its links
+are *suspended* (they answer 404) and they work again when the image is shared again.
+Only the owner's "Revoke", or deleting the image, ends a link for good.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,13 +17,12 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.urls import reverse
-from pynamodb.exceptions import PutError, UpdateError
-from pynamodb.expressions.operand import Path
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from gallery import services as gallery
 from gallery.exceptions import ImageNotFound
-from imageplatform import metrics
-from shortlinks import codes
+from imageplatform import metrics, text
+from shortlinks import codes, limits
 from shortlinks.exceptions import (
     InvalidLinkOption,
     PasswordIncorrect,
@@ -34,15 +36,8 @@ from shortlinks.models import ShortLinkItem
 log = logging.getLogger(__name__)
 
 PAGE = "page"
-SHARED = ("unlisted", "public")
 PASSWORD_MAX = 128
 MAX_VISITS_LIMIT = 1_000_000_000
-# Password attempts are counted on the link item itself (works on Lambda without a shared
-# cache), in fixed windows: per client (a hash of its IP) and, to bound guessing from many
-# addresses, per link.
-_pw_window = Path("pw_window")
-_pw_attempts = Path("pw_attempts")
-_ALL = "*"
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,7 @@ class ShortLink:
     last_visit_at: datetime | None
     has_password: bool
     revoked: bool
+    suspended: bool = False  # the image is not shared now (private, hidden, not ready)
 
     @property
     def path(self) -> str:
@@ -73,18 +69,25 @@ class ShortLink:
 
     @property
     def state(self) -> str:
-        """ "active", "revoked", "expired" or "used up" (for the owner's eyes only)."""
+        """ "active", "suspended", "revoked", "expired" or "used up" (for the owner's eyes)."""
         if self.revoked:
             return "revoked"
         if self.is_expired:
             return "expired"
         if self.is_used_up:
             return "used up"
+        if self.suspended:
+            return "suspended"
         return "active"
 
     @property
     def is_active(self) -> bool:
         return self.state == "active"
+
+    @property
+    def is_live(self) -> bool:
+        """Usable as soon as its image is shared: not revoked, expired or used up."""
+        return self.state in ("active", "suspended")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -92,11 +95,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
-def _to_shortlink(item: ShortLinkItem) -> ShortLink:
+def _to_shortlink(item: ShortLinkItem, *, suspended: bool = False) -> ShortLink:
     return ShortLink(
         code=item.code,
         image_id=item.image_id,
@@ -109,6 +108,7 @@ def _to_shortlink(item: ShortLinkItem) -> ShortLink:
         last_visit_at=item.last_visit_at,
         has_password=bool(item.password_hash),
         revoked=bool(item.revoked),
+        suspended=suspended,
     )
 
 
@@ -116,24 +116,23 @@ def _is_conditional_failure(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
-def _get_raw(code: str) -> dict | None:
-    """The link item as DynamoDB returns it (one strongly consistent GetItem), or None.
-
-    Raw, because the password-attempt counters live beside the declared attributes.
-    """
+def _get_item(code: str) -> ShortLinkItem | None:
+    """The link item (one strongly consistent GetItem), or None."""
     if not codes.is_well_formed(code):
         return None
-    data = ShortLinkItem._get_connection().get_item(code, consistent_read=True)
-    return data.get("Item") or None
+    try:
+        return ShortLinkItem.get(code, consistent_read=True)
+    except DoesNotExist:
+        return None
 
 
 def _tidy_after() -> timedelta:
     """How long a dead link stays visible to its owner before DynamoDB's TTL removes it."""
-    return timedelta(days=_setting("SHORTLINKS_KEEP_DEAD_DAYS", 30))
+    return timedelta(days=settings.SHORTLINKS_KEEP_DEAD_DAYS)
 
 
 def _clean_target(image: gallery.Image, target: str | None) -> str:
-    target = (target or PAGE).strip()
+    target = (target or PAGE).strip() if isinstance(target, str) else PAGE
     if target == PAGE or target in image.renditions:
         return target
     choices = ", ".join([PAGE, *sorted(image.renditions)])
@@ -148,7 +147,7 @@ def _clean_expiry(expires_at: datetime | None) -> datetime | None:
     expires_at = expires_at.astimezone(UTC)
     if expires_at <= _now():
         raise InvalidLinkOption("The expiry time must be in the future.")
-    if expires_at > _now() + timedelta(days=_setting("SHORTLINKS_MAX_EXPIRY_DAYS", 3650)):
+    if expires_at > _now() + timedelta(days=settings.SHORTLINKS_MAX_EXPIRY_DAYS):
         raise InvalidLinkOption("The expiry time is too far in the future.")
     return expires_at
 
@@ -170,6 +169,10 @@ def _clean_password(password: str | None) -> str | None:
         return None
     if not isinstance(password, str) or len(password) > PASSWORD_MAX:
         raise InvalidLinkOption(f"The password can have at most {PASSWORD_MAX} characters.")
+    try:  # a password must survive being hashed and typed again: valid text, no controls
+        text.clean_text(password, limit=PASSWORD_MAX, label="The password")
+    except text.InvalidText as exc:
+        raise InvalidLinkOption(str(exc)) from None
     return password
 
 
@@ -185,18 +188,17 @@ def shortlink_create(
 ) -> ShortLink:
     """A new link to one of the owner's images (its share page, or one rendition).
 
-    Links of a private image are allowed; they answer 404 until the image is shared.
+    Links of a private image are allowed; they are suspended until the image is shared.
     """
-    image = gallery.image_get(image_id=image_id, owner=owner)  # ImageNotFound if not theirs
+    image = gallery.image_get(image_id=image_id, owner=owner, with_urls=False)
     target = _clean_target(image, target)
     expires_at = _clean_expiry(expires_at)
     max_visits = _clean_max_visits(max_visits)
     password = _clean_password(password)
     password_hash = make_password(password) if password else None
-    length = _setting("SHORTLINKS_CODE_LENGTH", codes.DEFAULT_LENGTH)
     for _ in range(5):
         item = ShortLinkItem(
-            codes.generate(length),
+            codes.generate(settings.SHORTLINKS_CODE_LENGTH),
             image_id=image.id,
             owner=owner,
             target=target,
@@ -215,94 +217,90 @@ def shortlink_create(
                 raise
             log.warning("short code collision, retrying")
             continue
-        return _to_shortlink(item)
+        return _to_shortlink(item, suspended=not image.is_shared)
     raise ShortCodeExhausted
 
 
 def shortlink_create_default(*, image_id: str, owner: str) -> ShortLink:
-    """The link made at upload: to the image's share page, no options."""
-    return shortlink_create(image_id=image_id, owner=owner)
+    """The link made at upload (to the share page, no options), recorded on the image."""
+    link = shortlink_create(image_id=image_id, owner=owner)
+    gallery.image_set_short_code(image_id=image_id, code=link.code)
+    return link
 
 
 # --------------------------------------------------------------------------- read
-def shortlink_list(*, image_id: str, owner: str) -> list[ShortLink]:
-    """The links of one of the owner's images, oldest first (a Query on the image index)."""
-    gallery.image_get(image_id=image_id, owner=owner)  # ImageNotFound if not theirs
+def shortlink_list(*, image: gallery.Image) -> list[ShortLink]:
+    """The links of an image the caller already holds (and may see), oldest first: one
+    Query on the image index. Each link's state reflects the image's (suspended)."""
     return [
-        _to_shortlink(item)
-        for item in ShortLinkItem.image_index.query(image_id, scan_index_forward=True)
-        if item.owner == owner
+        _to_shortlink(item, suspended=not image.is_shared)
+        for item in ShortLinkItem.image_index.query(image.id, scan_index_forward=True)
+        if item.owner == image.owner
     ]
+
+
+def shortlink_list_for_owner(*, image_id: str, owner: str) -> list[ShortLink]:
+    """The links of one of the owner's images (ImageNotFound if not theirs)."""
+    image = gallery.image_get(image_id=image_id, owner=owner, with_urls=False)
+    return shortlink_list(image=image)
 
 
 def shortlink_get(*, code: str, owner: str) -> ShortLink:
     """One of the owner's links (ShortLinkNotFound for anyone else's)."""
-    raw = _get_raw(code)
-    if raw is None:
+    item = _get_item(code)
+    if item is None or item.owner != owner:
         raise ShortLinkNotFound
-    link = _to_shortlink(ShortLinkItem.from_raw_data(raw))
-    if link.owner != owner:
-        raise ShortLinkNotFound
-    return link
-
-
-def shortlink_default_url(*, request, image_id: str) -> str | None:
-    """Absolute URL of the image's first active link, or None."""
-    for item in ShortLinkItem.image_index.query(image_id, scan_index_forward=True):
-        link = _to_shortlink(item)
-        if link.is_active:
-            return request.build_absolute_uri(link.path)
-    return None
+    return _to_shortlink(item)
 
 
 # --------------------------------------------------------------------------- resolve
-def share_get(*, image_id: str) -> gallery.Image:
-    """An image as everyone may see it on its share page: unlisted or public, ready, not
-    hidden. Anything else (private, hidden, pending, gone) is ShortLinkNotFound."""
-    return _shared_image(image_id)
-
-
-def _shared_image(image_id: str) -> gallery.Image:
+def _shared_image(image_id: str, *, with_urls: bool) -> gallery.Image:
+    """The image if it is shared now; ShortLinkNotFound for anything else. Visibility is
+    decided before any URL is signed, so a private image costs what a missing one does."""
     try:
-        image = gallery.image_get(image_id=image_id)
+        image = gallery.image_get(image_id=image_id, with_urls=False)
     except ImageNotFound:
         raise ShortLinkNotFound from None
-    if image.visibility not in SHARED or image.hidden or not image.is_ready:
+    if not image.is_shared:
         raise ShortLinkNotFound
-    return image
+    return gallery.image_get(image_id=image_id) if with_urls else image
 
 
-def _target_url(image: gallery.Image, target: str) -> str:
-    """Built from the image id and the target name only: a site path or a signed file URL."""
-    if target == PAGE:
-        return reverse("shortlinks:share", args=[image.id])
-    rendition = image.renditions.get(target)
-    if rendition is None or not rendition.url:
-        raise ShortLinkNotFound
-    return rendition.url
+@dataclass(frozen=True)
+class Resolution:
+    """Where a link leads: the share page (``image_id`` plus a grant for it) or a file."""
+
+    code: str
+    image_id: str
+    target: str
+    file_url: str | None  # a signed URL, for links to one rendition
 
 
-def shortlink_resolve(*, code: str, password: str | None = None, client: str = "") -> str:
-    """The URL a short link redirects to, counting the visit; or an exception.
+def shortlink_resolve(*, code: str, password: str | None = None, client: str = "") -> Resolution:
+    """Follow a short link, counting the visit; or an exception.
 
-    ShortLinkNotFound for unknown, revoked, expired, used-up links and links whose image is
-    private, hidden, not ready or gone: all alike. For a password-protected, usable link:
+    ShortLinkNotFound for unknown, revoked, expired, used-up and suspended links (image
+    private, hidden, not ready or gone): all alike. For a password-protected, usable link:
     PasswordRequired (no password given), PasswordIncorrect, TooManyAttempts. ``client``
     identifies the visitor for the attempt limit (the view passes the IP address).
     """
-    raw = _get_raw(code)
-    if raw is None:
+    item = _get_item(code)
+    if item is None:
         raise ShortLinkNotFound
-    link = _to_shortlink(ShortLinkItem.from_raw_data(raw))
+    link = _to_shortlink(item)
     if not link.is_active:
         raise ShortLinkNotFound
-    image = _shared_image(link.image_id)
-    url = _target_url(image, link.target)
+    image = _shared_image(link.image_id, with_urls=False)
+    if link.target != PAGE and link.target not in image.renditions:
+        raise ShortLinkNotFound
     if link.has_password:
-        _check_password(code, raw, password, client)
+        _check_password(code, item.password_hash, password, client)
     _count_visit(code)
     metrics.count("shortlink.hit")
-    return url
+    file_url = None
+    if link.target != PAGE:  # sign only what the answer uses, and only now
+        file_url = gallery.image_get(image_id=image.id).renditions[link.target].url
+    return Resolution(code=code, image_id=image.id, target=link.target, file_url=file_url)
 
 
 def _count_visit(code: str) -> None:
@@ -316,8 +314,7 @@ def _count_visit(code: str) -> None:
         & (ShortLinkItem.expires_at.does_not_exist() | (ShortLinkItem.expires_at > now))
     )
     try:
-        ShortLinkItem._get_connection().update_item(
-            code,
+        ShortLinkItem(code).update(
             actions=[ShortLinkItem.visits.add(1), ShortLinkItem.last_visit_at.set(now)],
             condition=condition,
         )
@@ -327,77 +324,39 @@ def _count_visit(code: str) -> None:
         raise
 
 
-# --------------------------------------------------------------------------- passwords
-def _client_key(client: str) -> str:
-    # A hash, not the address: the item is readable by the owner's tools and backups.
-    return "c" + hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:20]
-
-
-def _check_password(code: str, raw: dict, password: str | None, client: str) -> None:
+def _check_password(code: str, password_hash: str, password: str | None, client: str) -> None:
     if password is None or password == "":
         raise PasswordRequired
-    window_seconds = _setting("SHORTLINKS_PASSWORD_WINDOW", 900)
-    window = int(_now().timestamp()) // window_seconds
-    key = _client_key(client)
-    if not _reserve_attempt(code, key, window):
-        raise TooManyAttempts(retry_after=(window + 1) * window_seconds - int(_now().timestamp()))
-    if len(password) <= PASSWORD_MAX and check_password(password, raw["password_hash"]["S"]):
-        _release_attempt(code, key, window)  # only failures use up the allowance
+    window, retry_after = limits.current_window()
+    if not limits.attempt_reserve(code=code, client=client, window=window):
+        raise TooManyAttempts(retry_after=retry_after)
+    if isinstance(password, str) and len(password) <= PASSWORD_MAX and check_password(password, password_hash):
+        limits.attempt_release(code=code, client=client, window=window)
         return
     raise PasswordIncorrect
 
 
-def _update_raw(code: str, actions: list, condition) -> bool:
-    try:
-        ShortLinkItem._get_connection().update_item(code, actions=actions, condition=condition)
-    except UpdateError as exc:
-        if _is_conditional_failure(exc):
-            return False
-        raise
-    return True
+# --------------------------------------------------------------------------- share page
+def share_get(*, image_id: str, grant_code: str | None = None, viewer: str | None = None) -> gallery.Image:
+    """The image of a share page, with its file URLs, for someone allowed to see it:
+
+    - a public image: anyone;
+    - an unlisted image: its owner, or a visitor holding a grant from a link of this
+      image that is still live (not revoked, expired or used up meanwhile; ``grant_code``
+      is the code the grant was made for, checked by the caller's signature).
+
+    Anything else is ShortLinkNotFound, decided before any URL is signed.
+    """
+    image = _shared_image(image_id, with_urls=False)
+    if image.visibility != "public" and viewer != image.owner:
+        item = _get_item(grant_code) if grant_code else None
+        if item is None or item.image_id != image.id or item.revoked or _expired(item):
+            raise ShortLinkNotFound
+    return gallery.image_get(image_id=image.id)
 
 
-def _reserve_attempt(code: str, key: str, window: int) -> bool:
-    """Count an attempt before checking the password (so parallel guesses count too);
-    False when this client or this link has used up the window's allowance."""
-    per_client = _setting("SHORTLINKS_PASSWORD_ATTEMPTS", 5)
-    per_link = _setting("SHORTLINKS_PASSWORD_ATTEMPTS_PER_LINK", 50)
-    mine, everyone = _pw_attempts[key], _pw_attempts[_ALL]
-    for _ in range(3):
-        if _update_raw(
-            code,
-            [mine.set((mine | 0) + 1), everyone.set((everyone | 0) + 1)],
-            (_pw_window == window)
-            & (mine.does_not_exist() | (mine < per_client))
-            & (everyone.does_not_exist() | (everyone < per_link)),
-        ):
-            return True
-        # Either the window is over (start a new one) or the allowance is used up.
-        if not _update_raw(
-            code,
-            [_pw_window.set(window), _pw_attempts.set({key: 1, _ALL: 1})],
-            ShortLinkItem.code.exists() & (_pw_window.does_not_exist() | (_pw_window < window)),
-        ):
-            if _window_of(code) == window:
-                return False
-            continue
-        return True
-    return False
-
-
-def _window_of(code: str) -> int | None:
-    raw = _get_raw(code) or {}
-    value = raw.get("pw_window", {}).get("N")
-    return int(value) if value is not None else None
-
-
-def _release_attempt(code: str, key: str, window: int) -> None:
-    mine, everyone = _pw_attempts[key], _pw_attempts[_ALL]
-    _update_raw(
-        code,
-        [mine.set(mine - 1), everyone.set(everyone - 1)],
-        (_pw_window == window) & (mine > 0) & (everyone > 0),
-    )
+def _expired(item: ShortLinkItem) -> bool:
+    return item.expires_at is not None and item.expires_at <= _now()
 
 
 # --------------------------------------------------------------------------- revoke
@@ -406,7 +365,8 @@ def _revoke_actions() -> list:
 
 
 def shortlink_revoke(*, code: str, owner: str, image_id: str | None = None) -> ShortLink:
-    """Revoke one of the owner's links (for good). ShortLinkNotFound for anyone else's."""
+    """Revoke one of the owner's links (for good). ShortLinkNotFound for anyone else's.
+    When it was the image's default link, the image forgets it."""
     if not codes.is_well_formed(code):
         raise ShortLinkNotFound
     condition = ShortLinkItem.code.exists() & (ShortLinkItem.owner == owner)
@@ -414,26 +374,44 @@ def shortlink_revoke(*, code: str, owner: str, image_id: str | None = None) -> S
         condition &= ShortLinkItem.image_id == image_id
     item = ShortLinkItem(code)
     try:
-        item.update(actions=_revoke_actions(), condition=condition, add_version_condition=False)
+        item.update(actions=_revoke_actions(), condition=condition)
     except UpdateError as exc:
         if _is_conditional_failure(exc):
             raise ShortLinkNotFound from None
         raise
+    gallery.image_set_short_code(image_id=item.image_id, code=None, only_if=code)
     return _to_shortlink(item)
 
 
-def shortlink_disable_for_image(*, image_id: str) -> None:
-    """Revoke every link of an image: on delete, on private, on a moderator's hide.
-
-    A Query on the image index (never a Scan), then one update per live link.
-    """
+def shortlink_revoke_for_image(*, image_id: str) -> int:
+    """Revoke every live link of an image (it is being deleted). A Query on the image
+    index (never a Scan), then one update per live link. Returns how many."""
+    count = 0
     for item in ShortLinkItem.image_index.query(image_id):
         if item.revoked:
             continue
         try:
-            ShortLinkItem._get_connection().update_item(
-                item.code, actions=_revoke_actions(), condition=ShortLinkItem.code.exists()
-            )
+            ShortLinkItem(item.code).update(actions=_revoke_actions(), condition=ShortLinkItem.code.exists())
+            count += 1
         except UpdateError as exc:
             if not _is_conditional_failure(exc):
                 raise
+    return count
+
+
+# --------------------------------------------------------------------------- stores
+def shortlink_stores_ensure() -> dict[str, bool]:
+    """Create the short links table when missing (idempotent): {name: created}."""
+    exists = ShortLinkItem.exists()
+    if not exists:
+        ShortLinkItem.create_table(wait=True, ignore_update_ttl_errors=True)
+    return {ShortLinkItem.Meta.table_name: not exists}
+
+
+def shortlink_stores_check() -> dict[str, callable]:
+    """{store name: a function that raises when that store cannot be reached}."""
+
+    def table():
+        _get_item("healthzhealthz")
+
+    return {"shortlinks_table": table}

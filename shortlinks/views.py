@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gallery import services as gallery
 from gallery.exceptions import GalleryError, ImageNotFound
-from shortlinks import qr, services
+from imageplatform.client_ip import client_ip_for_throttling
+from imageplatform.public import absolute_url
+from shortlinks import grants, qr, services
 from shortlinks.exceptions import (
     PasswordIncorrect,
     PasswordRequired,
@@ -38,15 +40,9 @@ def not_found(request):
 
 
 def client_ip(request) -> str:
-    """The visitor's address. Behind N trusted proxies (CloudFront, API Gateway) set
-    SHORTLINKS_TRUSTED_PROXIES = N: the Nth address from the right of X-Forwarded-For is
-    the one the outermost trusted proxy saw (entries to its left can be forged)."""
-    depth = getattr(settings, "SHORTLINKS_TRUSTED_PROXIES", 0)
-    if depth:
-        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
-        if len(hops) >= depth:
-            return hops[-depth]
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address for the password-attempt limit (imageplatform.client_ip:
+    the same rule as login throttling, CLIENT_IP_TRUSTED_PROXIES deep)."""
+    return client_ip_for_throttling(request) or ""
 
 
 def _password_page(request, code, *, error=None, status=200, headers=None):
@@ -65,7 +61,7 @@ def _password_page(request, code, *, error=None, status=200, headers=None):
 def redirect_link(request, code):
     password = request.POST.get("password", "") if request.method == "POST" else None
     try:
-        url = services.shortlink_resolve(code=code, password=password, client=client_ip(request))
+        found = services.shortlink_resolve(code=code, password=password, client=client_ip(request))
     except ShortLinkNotFound:
         return not_found(request)
     except TooManyAttempts as exc:
@@ -80,28 +76,50 @@ def redirect_link(request, code):
         return _password_page(request, code, error="That password is not correct.", status=403)
     except PasswordRequired:
         return _password_page(request, code)
-    # The URL is the share page's path or a signed URL of one of our files; never user input.
-    return _no_store(HttpResponseRedirect(url))
+    if found.file_url:  # a signed URL of one of our files; never user input
+        return _no_store(HttpResponseRedirect(found.file_url))
+    # The share page, with a grant that lets this visitor see it while the link lives.
+    grant = grants.grant_make(image_id=found.image_id, code=found.code)
+    url = f"{reverse('shortlinks:share', args=[found.image_id])}?{grants.QUERY}={grant}"
+    response = _no_store(HttpResponseRedirect(url))
+    _remember_grant(response, found.image_id, grant)
+    return response
+
+
+def _remember_grant(response, image_id: str, grant: str) -> None:
+    response.set_cookie(
+        grants.cookie_name(image_id),
+        grant,
+        max_age=settings.SHORTLINKS_GRANT_SECONDS,
+        path=reverse("shortlinks:share", args=[image_id]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @require_GET
 def share(request, image_id):
+    from_query = request.GET.get(grants.QUERY)
+    code = grants.grant_read(from_query, image_id=image_id) or grants.grant_read(
+        request.COOKIES.get(grants.cookie_name(image_id)), image_id=image_id
+    )
+    viewer = str(request.user.pk) if request.user.is_authenticated else None
     try:
-        image = services.share_get(image_id=image_id)
+        image = services.share_get(image_id=image_id, grant_code=code, viewer=viewer)
     except ShortLinkNotFound:
         return not_found(request)
     preview = image.large or image.medium or image.thumb
     og_image = image.medium or image.large or image.thumb
+    short_path = reverse("shortlinks:redirect", args=[code or image.short_code]) if (code or image.short_code) else None
+    page_url = absolute_url(request, short_path or reverse("shortlinks:share", args=[image.id]))
     response = render(
         request,
         "shortlinks/share.html",
-        {
-            "image": image,
-            "preview": preview,
-            "og_image": og_image,
-            "page_url": request.build_absolute_uri(reverse("shortlinks:share", args=[image.id])),
-        },
+        {"image": image, "preview": preview, "og_image": og_image, "page_url": page_url},
     )
+    if code and from_query and grants.grant_read(from_query, image_id=image_id) == code:
+        _remember_grant(response, image.id, from_query)
     # File URLs in the page are short-lived signatures, and the owner can unshare at any time.
     return _no_store(response)
 
@@ -110,7 +128,7 @@ def share(request, image_id):
 def public(request):
     cursor = request.GET.get("cursor") or None
     try:
-        page = gallery.image_list_public(cursor=cursor, limit=getattr(settings, "GALLERY_PAGE_SIZE", 24))
+        page = gallery.image_list_public(cursor=cursor, limit=settings.GALLERY_PAGE_SIZE)
     except GalleryError:
         return redirect("shortlinks:public")
     response = render(
@@ -133,31 +151,29 @@ def _back_to(image_id: str) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def create(request, image_id):
-    try:
-        image = gallery.image_get(image_id=image_id, owner=_owner(request))
-    except ImageNotFound:
-        raise Http404("No such image.") from None
-    form = ShortLinkForm(request.POST, rendition_names=sorted(image.renditions))
+    form = ShortLinkForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
                 messages.error(request, f"{form.fields[field].label or field.capitalize()}: {error}")
-        return _back_to(image.id)
+        return _back_to(image_id)
     delta = form.expires_delta()
     try:
         link = services.shortlink_create(
-            image_id=image.id,
+            image_id=image_id,
             owner=_owner(request),
             target=form.cleaned_data["target"],
             expires_at=timezone.now() + delta if delta else None,
             max_visits=form.cleaned_data["max_visits"],
             password=form.cleaned_data["password"] or None,
         )
+    except ImageNotFound:
+        raise Http404("No such image.") from None
     except (ShortLinkError, GalleryError) as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"Created {request.build_absolute_uri(link.path)}")
-    return _back_to(image.id)
+        messages.success(request, f"Created {absolute_url(request, link.path)}")
+    return _back_to(image_id)
 
 
 @login_required
@@ -181,7 +197,7 @@ def qr_code(request, code):
         link = services.shortlink_get(code=code, owner=_owner(request))
     except ShortLinkNotFound:
         raise Http404("No such link.") from None
-    response = HttpResponse(qr.svg(request.build_absolute_uri(link.path)), content_type="image/svg+xml")
+    response = HttpResponse(qr.svg(absolute_url(request, link.path)), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     if request.GET.get("download"):

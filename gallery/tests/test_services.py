@@ -41,7 +41,7 @@ def test_upload_makes_every_named_rendition_in_jpeg_and_webp(stores, user, make_
         assert (r.width, r.height) == expected[size]
         stored = decode(
             storage.rendition_key(
-                image.id, name, services._named_specs()[name], "webp" if r.format == "webp" else "jpg"
+                image.id, name, services.named_specs()[name], "webp" if r.format == "webp" else "jpg"
             )
         )
         assert stored.format == ("WEBP" if name.endswith(".webp") else "JPEG")
@@ -193,19 +193,6 @@ def test_custom_size_refuses_bad_requests(stores, user, make_jpeg, settings):
         services.rendition_create(image_id=image.id, owner=owner, width=50)
 
 
-def test_stores_check_reports_every_store(stores):
-    assert services.stores_check() == {
-        "s3": "ok",
-        "images_table": "ok",
-        "shortlinks_table": "ok",
-        "database": "ok",
-    }
-
-
-def test_stores_ensure_is_idempotent(stores):
-    assert not any(services.stores_ensure().values())
-
-
 def test_uploads_and_rejections_are_counted_in_metrics(stores, user, make_jpeg, caplog):
     caplog.set_level("INFO", logger="imageplatform.metrics")
     services.image_upload(owner=str(user.pk), data=make_jpeg())
@@ -218,14 +205,3 @@ def test_uploads_and_rejections_are_counted_in_metrics(stores, user, make_jpeg, 
     assert [getattr(r, "reason", None) for r in rejected] == ["unsupported_format"]
     steps = {getattr(r, "step", None) for r in metrics}
     assert {"pipeline", "pipeline.render", "pipeline.store", "pipeline.save"} <= steps
-
-
-def test_a_concurrent_run_of_the_pipeline_is_not_an_error(stores, user, make_jpeg):
-    image = services.image_upload(owner=str(user.pk), data=make_jpeg(800, 600))
-    from gallery.models import ImageItem
-
-    stale = ImageItem.get(image.id)  # read before another run saves
-    services.image_process(image_id=image.id, force=True)
-    stale.title = "changed meanwhile"
-    again = services._run_pipeline(stale, services._named_specs(), services._renditions_of(stale), None)
-    assert again.status == "ready" and set(again.renditions) == NAMED

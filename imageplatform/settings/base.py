@@ -20,6 +20,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PUBLIC_ORIGIN = env_str("PUBLIC_ORIGIN", "")
 
 INSTALLED_APPS = [
+    "imageplatform.apps.PlatformConfig",
     "imageplatform.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -159,6 +160,18 @@ STORAGES = {
 # --- Metadata: DynamoDB through PynamoDB --------------------------------------------------
 GALLERY_TABLE = env_str("GALLERY_TABLE", "")
 SHORTLINKS_TABLE = env_str("SHORTLINKS_TABLE", "")
+
+# --- Short links ---------------------------------------------------------------------------
+SHORTLINKS_CODE_LENGTH = env_int("SHORTLINKS_CODE_LENGTH", 12)  # base62: about 71 bits
+SHORTLINKS_KEEP_DEAD_DAYS = env_int("SHORTLINKS_KEEP_DEAD_DAYS", 30)  # owner sees dead links, then TTL
+SHORTLINKS_MAX_EXPIRY_DAYS = env_int("SHORTLINKS_MAX_EXPIRY_DAYS", 3650)
+# Password attempts per window, per client and (against many addresses) per link.
+SHORTLINKS_PASSWORD_WINDOW = env_int("SHORTLINKS_PASSWORD_WINDOW", 900)
+SHORTLINKS_PASSWORD_ATTEMPTS = env_int("SHORTLINKS_PASSWORD_ATTEMPTS", 5)
+SHORTLINKS_PASSWORD_ATTEMPTS_PER_LINK = env_int("SHORTLINKS_PASSWORD_ATTEMPTS_PER_LINK", 50)
+# How long a visit through a link lets the visitor see an unlisted image's share page.
+SHORTLINKS_GRANT_SECONDS = env_int("SHORTLINKS_GRANT_SECONDS", 3600)
+# The visitor's address (for the password-attempt limit) follows CLIENT_IP_TRUSTED_PROXIES.
 
 # --- The upload pipeline ------------------------------------------------------------------
 # Named renditions made at upload time: name -> geometry. Each is written in every format

@@ -39,8 +39,11 @@ def test_upload_answers_with_the_default_short_url_that_works(stores, client, he
     assert body["short_url"].startswith("http://testserver/s/")
     code = body["short_url"].rsplit("/", 1)[1]
     assert len(code) >= 10 and code.isalnum()
-    follow = client.get(f"/s/{code}")
-    assert follow.status_code == 302 and follow["Location"] == f"/i/{body['id']}/"
+    follow = client.get(f"/s/{code}", follow=True)  # a visitor with nothing but the link
+    assert follow.status_code == 200 and follow.redirect_chain[0][0].startswith(f"/i/{body['id']}/?g=")
+    assert body["id"] in follow.content.decode() and "og:image" in follow.content.decode()
+    listed = client.get("/api/v1/images", headers=headers).json()["items"]
+    assert [i["short_url"] for i in listed] == [body["short_url"]]
 
 
 def test_list_create_and_revoke(client, headers, image):
@@ -113,7 +116,7 @@ def test_bad_options_are_400_json_and_no_user_url_is_ever_a_target(client, heade
     if "url" in body:
         assert response.status_code == 201
         code = response.json()["code"]
-        assert client.get(f"/s/{code}")["Location"] == f"/i/{image.id}/"
+        assert client.get(f"/s/{code}")["Location"].startswith(f"/i/{image.id}/?g=")
         return
     assert response.status_code == 400, response.content
     assert set(response.json()) == {"error", "detail"}
@@ -139,7 +142,7 @@ def test_links_need_a_token(client, image):
     assert client.get(links_url(image.id)).status_code == 401
 
 
-def test_making_the_image_private_through_the_api_disables_its_links(client, headers, image):
+def test_making_the_image_private_through_the_api_suspends_its_links(client, headers, image):
     code = client.get(links_url(image.id), headers=headers).json()[0]["code"]
     assert client.get(f"/s/{code}").status_code == 302
     patched = client.patch(
@@ -150,7 +153,8 @@ def test_making_the_image_private_through_the_api_disables_its_links(client, hea
     )
     assert patched.status_code == 200
     assert client.get(f"/s/{code}").status_code == 404
-    assert all(row["revoked"] for row in client.get(links_url(image.id), headers=headers).json())
+    rows = client.get(links_url(image.id), headers=headers).json()
+    assert [row["state"] for row in rows] == ["suspended"] and not rows[0]["revoked"]
 
 
 def test_links_are_in_the_openapi_document(client):

@@ -9,7 +9,7 @@ import pytest
 
 from gallery import services as gallery
 from gallery.exceptions import ImageNotFound
-from shortlinks import codes, services
+from shortlinks import codes, limits, services
 from shortlinks.exceptions import (
     InvalidLinkOption,
     PasswordIncorrect,
@@ -46,26 +46,22 @@ def test_codes_are_base62_and_long_enough():
 
 
 def test_upload_creates_a_default_link_to_the_share_page(shared):
-    links = services.shortlink_list(image_id=shared.id, owner=shared.owner)
+    links = services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)
     assert len(links) == 1
     link = links[0]
     assert (link.target, link.visits, link.revoked, link.has_password) == ("page", 0, False, False)
-    assert services.shortlink_resolve(code=link.code) == f"/i/{shared.id}/"
+    found = services.shortlink_resolve(code=link.code)
+    assert (found.image_id, found.target, found.file_url) == (shared.id, "page", None)
+    assert gallery.image_get(image_id=shared.id).short_code == link.code
 
 
-def test_default_url_is_the_first_active_link(shared, rf):
-    request = rf.get("/")
-    first = services.shortlink_list(image_id=shared.id, owner=shared.owner)[0]
-    services.shortlink_create(image_id=shared.id, owner=shared.owner)
-    assert (
-        services.shortlink_default_url(request=request, image_id=shared.id)
-        == f"http://testserver/s/{first.code}"
-    )
+def test_revoking_the_default_link_clears_it_from_the_image(shared):
+    first = services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)[0]
+    other = services.shortlink_create(image_id=shared.id, owner=shared.owner)
+    services.shortlink_revoke(code=other.code, owner=shared.owner)
+    assert gallery.image_get(image_id=shared.id).short_code == first.code  # not the default: kept
     services.shortlink_revoke(code=first.code, owner=shared.owner)
-    second = services.shortlink_list(image_id=shared.id, owner=shared.owner)[1]
-    assert services.shortlink_default_url(request=request, image_id=shared.id).endswith(second.code)
-    services.shortlink_disable_for_image(image_id=shared.id)
-    assert services.shortlink_default_url(request=request, image_id=shared.id) is None
+    assert gallery.image_get(image_id=shared.id).short_code is None
 
 
 def test_a_collision_never_overwrites_a_link(shared):
@@ -90,7 +86,7 @@ def test_only_the_owner_can_make_links(shared, other_user):
     with pytest.raises(ImageNotFound):
         services.shortlink_create(image_id=shared.id, owner=str(other_user.pk))
     with pytest.raises(ImageNotFound):
-        services.shortlink_list(image_id=shared.id, owner=str(other_user.pk))
+        services.shortlink_list_for_owner(image_id=shared.id, owner=str(other_user.pk))
 
 
 @pytest.mark.parametrize(
@@ -113,7 +109,7 @@ def test_invalid_options_are_refused(shared, options):
 
 def test_a_rendition_link_redirects_to_a_signed_url_of_that_file(shared):
     link = services.shortlink_create(image_id=shared.id, owner=shared.owner, target="medium.webp")
-    url = services.shortlink_resolve(code=link.code)
+    url = services.shortlink_resolve(code=link.code).file_url
     assert url.startswith("http") and "X-Amz-Signature=" in url
     assert f"/{shared.id}/medium-webp-" in url
 
@@ -198,16 +194,50 @@ def test_concurrent_visits_never_pass_the_limit(shared, atomic):
     assert services.shortlink_get(code=link.code, owner=shared.owner).visits == 10
 
 
-@pytest.mark.parametrize("change", ["private", "hidden", "deleted"])
-def test_private_hidden_or_deleted_image_disables_its_links(shared, change):
+@pytest.mark.parametrize(
+    "suspend,restore",
+    [
+        ({"visibility": "private"}, {"visibility": "unlisted"}),
+        ({"visibility": "private"}, {"visibility": "public"}),
+        ("hide", "unhide"),
+    ],
+)
+def test_private_or_hidden_suspends_links_and_sharing_again_restores_them(shared, suspend, restore):
     link = services.shortlink_create(image_id=shared.id, owner=shared.owner, target="large")
-    assert services.shortlink_resolve(code=link.code)
-    if change == "private":
-        gallery.image_update(image_id=shared.id, owner=shared.owner, visibility="private")
-    elif change == "hidden":
-        gallery.image_moderate(image_id=shared.id, action="hide")
-    else:
-        gallery.image_delete(image_id=shared.id, owner=shared.owner)
+    default = services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)[0]
+    revoked = services.shortlink_create(image_id=shared.id, owner=shared.owner)
+    services.shortlink_revoke(code=revoked.code, owner=shared.owner)
+
+    def change(what):
+        if isinstance(what, dict):
+            gallery.image_update(image_id=shared.id, owner=shared.owner, **what)
+        else:
+            gallery.image_moderate(image_id=shared.id, action=what)
+
+    change(suspend)
+    for code in (link.code, default.code):
+        with pytest.raises(ShortLinkNotFound):
+            services.shortlink_resolve(code=code)
+    states = {ln.code: ln.state for ln in services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)}
+    assert states == {default.code: "suspended", link.code: "suspended", revoked.code: "revoked"}
+
+    change(restore)
+    assert services.shortlink_resolve(code=link.code).file_url
+    assert services.shortlink_resolve(code=default.code).image_id == shared.id
+    with pytest.raises(ShortLinkNotFound):  # the owner's revoke is final
+        services.shortlink_resolve(code=revoked.code)
+
+
+def test_saving_a_private_image_again_keeps_its_links(stores, user, make_jpeg):
+    image = gallery.image_upload(owner=str(user.pk), data=make_jpeg(64, 48))  # private
+    gallery.image_update(image_id=image.id, owner=image.owner, title="Renamed", visibility="private")
+    gallery.image_update(image_id=image.id, owner=image.owner, visibility="unlisted")
+    assert services.shortlink_resolve(code=image.short_code).image_id == image.id
+
+
+def test_deleting_the_image_revokes_its_links_for_good(shared):
+    link = services.shortlink_create(image_id=shared.id, owner=shared.owner, target="large")
+    gallery.image_delete(image_id=shared.id, owner=shared.owner)
     with pytest.raises(ShortLinkNotFound):
         services.shortlink_resolve(code=link.code)
     items = list(ShortLinkItem.image_index.query(shared.id))
@@ -216,11 +246,11 @@ def test_private_hidden_or_deleted_image_disables_its_links(shared, change):
 
 def test_link_of_a_private_image_is_not_found_until_shared(stores, user, make_jpeg):
     image = gallery.image_upload(owner=str(user.pk), data=make_jpeg(64, 48))  # private by default
-    link = services.shortlink_list(image_id=image.id, owner=image.owner)[0]
+    link = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)[0]
     with pytest.raises(ShortLinkNotFound):
         services.shortlink_resolve(code=link.code)
     gallery.image_update(image_id=image.id, owner=image.owner, visibility="unlisted")
-    assert services.shortlink_resolve(code=link.code) == f"/i/{image.id}/"
+    assert services.shortlink_resolve(code=link.code).image_id == image.id
 
 
 def test_password_protected_link(shared):
@@ -245,8 +275,8 @@ def test_password_attempts_are_limited_per_client(shared):
     # Someone else is not locked out.
     assert services.shortlink_resolve(code=link.code, password="right", client="10.0.0.2")
     # A new window starts afresh.
-    later = datetime.now(UTC) + timedelta(minutes=16)
-    with mock.patch.object(services, "_now", return_value=later):
+    later = int((datetime.now(UTC) + timedelta(minutes=16)).timestamp())
+    with mock.patch.object(limits, "_now_seconds", return_value=later):
         assert services.shortlink_resolve(code=link.code, password="right", client="10.0.0.1")
 
 

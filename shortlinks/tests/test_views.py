@@ -38,7 +38,7 @@ def test_active_link_redirects_to_the_share_page_and_counts(client, image):
     link = new_link(image)
     response = client.get(f"/s/{link.code}")
     assert response.status_code == 302
-    assert response["Location"] == f"/i/{image.id}/"
+    assert response["Location"].startswith(f"/i/{image.id}/?g=")
     assert response["Cache-Control"] == "no-store"
     assert services.shortlink_get(code=link.code, owner=image.owner).visits == 1
 
@@ -106,7 +106,7 @@ def test_the_404_does_not_echo_the_code(client, stores):
 def test_query_parameters_never_change_the_target(client, image, suffix):
     link = new_link(image)
     response = client.get(f"/s/{link.code}{suffix}")
-    assert response.status_code == 302 and response["Location"] == f"/i/{image.id}/"
+    assert response.status_code == 302 and response["Location"].startswith(f"/i/{image.id}/?g=")
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_password_form_then_redirect(client, image):
     wrong = client.post(f"/s/{link.code}", {"password": "nope"})
     assert wrong.status_code == 403 and b"not correct" in wrong.content
     right = client.post(f"/s/{link.code}", {"password": "open sesame"})
-    assert right.status_code == 302 and right["Location"] == f"/i/{image.id}/"
+    assert right.status_code == 302 and right["Location"].startswith(f"/i/{image.id}/?g=")
 
 
 def test_password_form_is_csrf_protected(stores, image):
@@ -163,7 +163,7 @@ def test_forwarded_for_is_ignored_unless_proxies_are_trusted(client, image, sett
         client.post(f"/s/{link.code}", {"password": "guess"}, headers={"X-Forwarded-For": f"198.51.100.{n}"})
     # Forged headers did not spread the guesses over several "clients".
     assert client.post(f"/s/{link.code}", {"password": "right"}).status_code == 429
-    settings.SHORTLINKS_TRUSTED_PROXIES = 1
+    settings.CLIENT_IP_TRUSTED_PROXIES = 1
     answer = client.post(f"/s/{link.code}", {"password": "right"}, headers={"X-Forwarded-For": "203.0.113.9"})
     assert answer.status_code == 302
 
@@ -188,13 +188,14 @@ def test_fifty_parallel_requests_count_fifty(stores, image):
 # --------------------------------------------------------------------------- share page
 def test_share_page_has_the_picture_previews_and_a_download(client, user, image):
     gallery.image_update(image_id=image.id, owner=str(user.pk), alt_text="Boats in fog", caption="Early")
-    response = client.get(f"/i/{image.id}/")
+    code = gallery.image_get(image_id=image.id).short_code
+    response = client.get(f"/s/{code}", follow=True)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Harbour at dawn" in page and 'alt="Boats in fog"' in page and "srcset=" in page
     for tag in ('property="og:title"', 'property="og:image"', 'property="og:url"', 'name="twitter:card"'):
         assert tag in page
-    assert f'content="http://testserver/i/{image.id}/"' in page
+    assert f'content="http://testserver/s/{code}"' in page  # what people share is the short link
     assert "Download" in page and "large-" in page
     assert 'name="robots" content="noindex"' in page  # unlisted: not for search engines
     assert response["Cache-Control"] == "no-store"
@@ -255,7 +256,7 @@ def signed_in(client, user):
 
 
 def test_detail_page_panel_lists_links_with_counts(signed_in, image):
-    code = services.shortlink_list(image_id=image.id, owner=image.owner)[0].code
+    code = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)[0].code
     Client().get(f"/s/{code}")
     page = signed_in.get(f"/images/{image.id}/").content.decode()
     assert f"http://testserver/s/{code}" in page
@@ -271,7 +272,7 @@ def test_create_and_revoke_from_the_detail_page(signed_in, image):
         follow=True,
     )
     assert response.status_code == 200
-    links = services.shortlink_list(image_id=image.id, owner=image.owner)
+    links = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)
     new = links[-1]
     assert (new.target, new.max_visits, new.has_password) == ("medium", 5, False)
     assert new.expires_at and new.expires_at > datetime.now(UTC) + timedelta(hours=23)
@@ -283,11 +284,11 @@ def test_create_and_revoke_from_the_detail_page(signed_in, image):
 
 def test_panel_refuses_a_foreign_target(signed_in, image):
     signed_in.post(f"/images/{image.id}/links/", {"target": "https://evil.example/"})
-    assert len(services.shortlink_list(image_id=image.id, owner=image.owner)) == 1
+    assert len(services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)) == 1
 
 
 def test_other_people_cannot_create_revoke_or_see_qr(client, other_user, image):
-    code = services.shortlink_list(image_id=image.id, owner=image.owner)[0].code
+    code = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)[0].code
     assert client.get(f"/s/{code}/qr.svg").status_code == 302  # to the login page
     client.force_login(other_user)
     assert client.post(f"/images/{image.id}/links/", {"target": "page"}).status_code == 404
@@ -297,7 +298,7 @@ def test_other_people_cannot_create_revoke_or_see_qr(client, other_user, image):
 
 
 def test_owner_gets_an_svg_qr_code(signed_in, image):
-    code = services.shortlink_list(image_id=image.id, owner=image.owner)[0].code
+    code = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)[0].code
     response = signed_in.get(f"/s/{code}/qr.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<svg") and b"<script" not in response.content
@@ -305,7 +306,7 @@ def test_owner_gets_an_svg_qr_code(signed_in, image):
 
 def test_share_then_private_through_the_pages(signed_in, image):
     """What the browser test does, without a browser: share, open signed out, unshare."""
-    code = services.shortlink_list(image_id=image.id, owner=image.owner)[0].code
+    code = services.shortlink_list_for_owner(image_id=image.id, owner=image.owner)[0].code
     visitor = Client()
     page = visitor.get(f"/s/{code}", follow=True)
     assert page.status_code == 200 and "Harbour at dawn" in page.content.decode()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gallery.services import stores_ensure
+from imageplatform.stores import stores_ensure
 
 
 class Command(BaseCommand):

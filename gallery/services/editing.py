@@ -1,0 +1,73 @@
+"""The owner's changes: title, caption, alt text, visibility; deleting an image."""
+
+from gallery import signals
+from gallery.exceptions import ImageNotFound
+from gallery.models import ImageItem
+from gallery.services.pipeline import remove_everything
+from gallery.services.records import SHARED, Image, change_image, get_item, public_feed, queue_if_shared, to_image
+from gallery.services.text import clean_alt_text, clean_caption, clean_title, clean_visibility
+
+
+def image_update(
+    *,
+    image_id: str,
+    owner: str,
+    title: str | None = None,
+    caption: str | None = None,
+    alt_text: str | None = None,
+    visibility: str | None = None,
+) -> Image:
+    """Change what the owner may change; None leaves a field as it is.
+
+    Visibility changes are announced only when the value really changes: saving an edit
+    form that repeats "private" does nothing to the image's links.
+    """
+    changes = {
+        "title": clean_title(title),
+        "caption": clean_caption(caption),
+        "alt_text": clean_alt_text(alt_text),
+    }
+    visibility = clean_visibility(visibility)
+
+    def apply(item: ImageItem) -> str:
+        previous = item.visibility
+        for name, value in changes.items():
+            if value is not None:
+                setattr(item, name, value)
+        if visibility is not None and visibility != previous:
+            item.visibility = visibility
+            queue_if_shared(item)
+        item.public_feed = public_feed(item)
+        return previous
+
+    item, previous = change_image(image_id, apply, owner=owner)
+    image = to_image(item)
+    if image.visibility != previous:
+        if image.visibility in SHARED and previous not in SHARED:
+            signals.image_shared.send(sender=Image, image=image, previous=previous)
+        elif image.visibility not in SHARED:
+            signals.image_unshared.send(sender=Image, image=image)
+    return image
+
+
+def image_delete(*, image_id: str, owner: str | None) -> None:
+    """Remove every S3 object of the image and its record. ``image_deleted`` is sent
+    first: if a receiver fails (its store is down), nothing has been removed yet."""
+    image = to_image(get_item(image_id, owner), with_urls=False)
+    signals.image_deleted.send(sender=Image, image=image)
+    remove_everything(image_id)
+
+
+def image_set_short_code(*, image_id: str, code: str | None, only_if: str | None = None) -> None:
+    """Record (or clear) the code of the image's default short link, so lists show it
+    without a query per image. ``only_if``: change it only while it is still that code."""
+
+    def apply(item: ImageItem) -> None:
+        if only_if is not None and item.short_code != only_if:
+            return
+        item.short_code = code
+
+    try:
+        change_image(image_id, apply)
+    except ImageNotFound:
+        pass  # deleted meanwhile: nothing to record

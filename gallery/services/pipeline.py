@@ -1,0 +1,252 @@
+"""The upload pipeline: a stored original becomes a ready image (or a rejected one).
+
+    stored original (status=pending)
+      -> validate (format sniffed from the bytes, allow-list, byte/pixel/frame limits)
+      -> normalise + renditions (renditions.render: orientation, sRGB, no metadata)
+      -> metadata written, status=ready (or rejected/failed, with the reason)
+
+``image_process`` is idempotent: keys depend only on the image id and the spec, so
+running it again, or on an event delivered twice, writes the same objects and the same
+record.
+"""
+
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from pynamodb.exceptions import DoesNotExist
+
+from gallery import renditions, signals, storage
+from gallery.exceptions import FileTooLarge, InvalidImage
+from gallery.models import ImageItem
+from gallery.services.records import (
+    Image,
+    change_image,
+    get_item,
+    is_custom,
+    now,
+    public_feed,
+    queue_if_shared,
+    rendition_name,
+    renditions_of,
+    save_versioned,
+    to_image,
+)
+from gallery.services.text import clean_filename, clean_title, clean_visibility
+from imageplatform import metrics
+
+log = logging.getLogger(__name__)
+
+
+def named_specs() -> dict[str, str]:
+    """Rendition name -> spec, for every named size in every output format."""
+    return {
+        rendition_name(size, fmt): f"{geometry}|{output}"
+        for size, geometry in settings.GALLERY_RENDITIONS.items()
+        for fmt, output in settings.GALLERY_RENDITION_FORMATS.items()
+    }
+
+
+def limits() -> renditions.Limits:
+    return renditions.Limits(
+        max_bytes=settings.GALLERY_MAX_UPLOAD_BYTES,
+        max_pixels=settings.GALLERY_MAX_PIXELS,
+        max_frames=settings.GALLERY_MAX_FRAMES,
+        max_side=max(settings.GALLERY_MAX_CUSTOM_SIDE, 2048),
+    )
+
+
+def extension(fmt: str) -> str:
+    return {"jpeg": "jpg"}.get(fmt, fmt)
+
+
+def rendition_record(key: str, out: renditions.Rendition, spec: str) -> dict:
+    """What the image record keeps of a stored rendition."""
+    return {
+        "key": key,
+        "width": out.width,
+        "height": out.height,
+        "format": out.format,
+        "bytes": len(out.data),
+        "spec": spec,
+    }
+
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+# --------------------------------------------------------------------------- upload
+def image_upload(
+    *,
+    owner: str,
+    data: bytes,
+    filename: str = "",
+    title: str = "",
+    visibility: str = "private",
+) -> Image:
+    """Validate, store the original untouched, and run the pipeline inline.
+
+    Refusals raise InvalidImage before anything is stored; if the full decode finds the
+    file corrupt later, everything stored for it is removed again, so no partial record
+    is left behind. ``signals.image_created`` tells other apps about the new image.
+    """
+    title = clean_title(title)
+    visibility = clean_visibility(visibility) or "private"
+    filename = clean_filename(filename)
+    try:
+        if len(data) > settings.GALLERY_MAX_UPLOAD_BYTES:
+            raise FileTooLarge(
+                f"The file is {len(data):,} bytes; the limit is {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes."
+            )
+        with metrics.timed("pipeline.probe"):
+            info = renditions.probe(data, limits())
+    except InvalidImage as exc:
+        metrics.count("upload.rejected", reason=exc.code)
+        raise
+
+    image_id = _new_id()
+    created = now()
+    key = storage.original_key(image_id, info.extension)
+    storage.put(key, data, info.mime)
+    item = ImageItem(
+        image_id,
+        owner=owner,
+        created_at=created,
+        updated_at=created,
+        title=title,
+        original_filename=filename,
+        visibility=visibility,
+        status="pending",
+        original_key=key,
+        format=info.format,
+        mime=info.mime,
+        size=len(data),
+        width=info.width,
+        height=info.height,
+        frames=info.frames,
+        sha256=hashlib.sha256(data).hexdigest(),
+        renditions={},
+    )
+    queue_if_shared(item)
+    try:
+        item.save(condition=ImageItem.id.does_not_exist())
+    except Exception:
+        storage.delete_keys([key])
+        raise
+    try:
+        image = image_process(image_id=image_id, data=data)
+    except InvalidImage as exc:
+        remove_everything(image_id)
+        metrics.count("upload.rejected", reason=exc.code)
+        raise
+    except Exception as exc:
+        log.exception("pipeline failed for image %s", image_id)
+        mark_failed(image_id, f"Processing failed: {type(exc).__name__}")
+        raise
+    # Robust: the image is ready whatever a receiver does; a receiver that failed (its
+    # store was down) leaves something `manage.py repair` finds, such as a missing link.
+    for receiver, result in signals.image_created.send_robust(sender=Image, image=image):
+        if isinstance(result, Exception):
+            log.error(
+                "image_created receiver failed",
+                exc_info=result,
+                extra={"image_id": image_id, "receiver": getattr(receiver, "__qualname__", str(receiver))},
+            )
+    metrics.count("upload.accepted")
+    # Receivers may have added to the record (the default short link): answer with it.
+    return to_image(get_item(image_id))
+
+
+# --------------------------------------------------------------------------- process
+def image_process(*, image_id: str, data: bytes | None = None, force: bool = False) -> Image:
+    """The pipeline: stored original -> validated, normalised renditions -> status=ready.
+
+    Already-ready images are left alone unless ``force`` (new rendition specs, repairs)
+    or a named rendition is missing; rejected ones unless ``force``.
+    """
+    item = get_item(image_id)
+    specs = named_specs()
+    existing = renditions_of(item)
+    if item.status == "ready" and not force and set(specs) <= set(existing):
+        return to_image(item)
+    if item.status == "rejected" and not force:
+        return to_image(item)
+    for name, r in existing.items():  # keep the owner's custom sizes through a re-run
+        if is_custom(name) and r.get("spec"):
+            specs[name] = r["spec"]
+
+    with metrics.timed("pipeline", image_id=image_id):
+        return run_pipeline(item, specs, existing, data)
+
+
+def run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: bytes | None) -> Image:
+    image_id = item.id
+    if data is None:
+        with metrics.timed("pipeline.read"):
+            data = storage.read(item.original_key)
+    with metrics.timed("pipeline.render"):
+        info, outputs = renditions.render(data, specs, limits())
+
+    files = {}
+    with metrics.timed("pipeline.store"):
+        for name, out in outputs.items():
+            key = storage.rendition_key(image_id, name, specs[name], extension(out.format))
+            storage.put(key, out.data, out.mime)
+            files[name] = rendition_record(key, out, specs[name])
+    kept = {f["key"] for f in files.values()}
+    stale = [r["key"] for r in existing.values() if r.get("key") not in kept]
+
+    item.status = "ready"
+    item.reason = None
+    item.format, item.mime = info.format, info.mime
+    item.width, item.height, item.frames = info.width, info.height, info.frames
+    item.renditions = files
+    item.updated_at = now()
+    item.public_feed = public_feed(item)
+    with metrics.timed("pipeline.save"):
+        if not save_versioned(item):
+            return _merge_result(image_id, info, files)
+    if stale:
+        storage.delete_keys(stale)
+    log.info("image processed", extra={"image_id": image_id, "renditions": len(files)})
+    return to_image(item)
+
+
+def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict) -> Image:
+    """Someone saved the record while the pipeline ran (the owner renamed it, a moderator
+    hid it, or a duplicate event finished first). Their change stays; the pipeline's
+    result is applied on top of the fresh record, never over it."""
+
+    def apply(fresh: ImageItem) -> None:
+        merged = renditions_of(fresh)
+        for name, record in files.items():
+            merged[name] = record
+        fresh.status, fresh.reason = "ready", None
+        fresh.format, fresh.mime = info.format, info.mime
+        fresh.width, fresh.height, fresh.frames = info.width, info.height, info.frames
+        fresh.renditions = merged
+        fresh.public_feed = public_feed(fresh)
+
+    item, _ = change_image(image_id, apply)
+    return to_image(item)
+
+
+def mark_failed(image_id: str, reason: str) -> None:
+    try:
+        item = get_item(image_id)
+        item.update(actions=[ImageItem.status.set("failed"), ImageItem.reason.set(reason)])
+    except Exception:
+        log.exception("could not mark image %s as failed", image_id)
+
+
+def remove_everything(image_id: str) -> None:
+    """Every object under the image's prefixes, then its record."""
+    keys = [k for p in storage.image_prefixes(image_id) for k in storage.list_keys(p)]
+    if keys:
+        storage.delete_keys(keys)
+    try:
+        ImageItem(image_id).delete(add_version_condition=False)
+    except DoesNotExist:
+        pass

@@ -1,0 +1,72 @@
+"""Reading images: one image, and pages of the owner's, the public and the moderation lists.
+
+Every list is a Query on an index (never a Scan), newest first, paged by an opaque cursor
+that encodes the last key of the page.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from django.conf import settings
+
+from gallery.exceptions import InvalidCursor
+from gallery.models import ImageItem
+from gallery.services.records import Image, ImagePage, get_item, to_image, well_formed_id
+
+CURSOR_MAX = 512
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
+
+
+def image_get(*, image_id: str, owner: str | None = None, with_urls: bool = True) -> Image:
+    """One image; with ``owner``, only if it is theirs (else ImageNotFound).
+    ``with_urls=False`` signs no file URL (for access checks and redirects)."""
+    return to_image(get_item(image_id, owner), with_urls=with_urls)
+
+
+def encode_cursor(item: ImageItem) -> str:
+    raw = json.dumps({"id": item.id, "c": item.created_at.strftime(_TIME_FORMAT)})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, hash_name: str, hash_value: str) -> dict:
+    """The DynamoDB start key of a cursor; InvalidCursor for anything we did not make."""
+    try:
+        if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
+            raise ValueError
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        image_id, created = raw["id"], raw["c"]
+        if not (well_formed_id(image_id) and isinstance(created, str)):
+            raise ValueError
+        datetime.strptime(created, _TIME_FORMAT)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
+        raise InvalidCursor from None
+    return {"id": {"S": image_id}, hash_name: {"S": hash_value}, "created_at": {"S": created}}
+
+
+def _page(index, hash_name: str, hash_value: str, cursor: str | None, limit: int | None) -> ImagePage:
+    limit = max(1, min(int(limit or settings.GALLERY_PAGE_SIZE), 100))
+    start = decode_cursor(cursor, hash_name, hash_value) if cursor else None
+    # One more than a page tells whether a next page exists without an empty last page.
+    items = list(index.query(hash_value, scan_index_forward=False, limit=limit + 1, last_evaluated_key=start))
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return ImagePage(images=[to_image(i) for i in items[:limit]], next_cursor=next_cursor)
+
+
+def image_list(*, owner: str, cursor: str | None = None, limit: int | None = None) -> ImagePage:
+    """The owner's images, newest first: a Query on the (owner, created_at) index."""
+    return _page(ImageItem.owner_index, "owner", owner, cursor, limit)
+
+
+def image_list_public(*, cursor: str | None = None, limit: int | None = None) -> ImagePage:
+    """Ready, public, visible images, newest first: a Query on the sparse public index."""
+    return _page(ImageItem.public_index, "public_feed", "public", cursor, limit)
+
+
+def image_list_moderation(
+    *, state: str = "pending_review", cursor: str | None = None, limit: int | None = None
+) -> ImagePage:
+    """The moderation queue of one state: a Query on the sparse moderation index."""
+    return _page(ImageItem.moderation_index, "moderation_state", state, cursor, limit)

@@ -1,0 +1,250 @@
+"""The image record: what callers get (frozen dataclasses) and how it is read and saved.
+
+``Image``, ``RenditionFile`` and ``ImagePage`` are all that views, the API, templates and
+other apps ever see of an image: never a PynamoDB item or a boto3 object.
+
+``change_image`` is the one read-modify-save loop of the gallery. Every record carries a
+``VersionAttribute``, so a save made from a stale read fails instead of silently undoing a
+concurrent change (the owner's edit, a moderator's decision, the pipeline's result); the
+loop then reads again and re-applies its change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from gallery import storage
+from gallery.exceptions import ConcurrentChange, ImageNotFound
+from gallery.models import ImageItem
+
+VISIBILITIES = ("private", "unlisted", "public")
+SHARED = ("unlisted", "public")
+STATUSES = ("pending", "ready", "rejected", "failed")
+CUSTOM_PREFIX = "custom-"
+SAVE_ATTEMPTS = 5
+ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class RenditionFile:
+    name: str
+    url: str
+    width: int
+    height: int
+    format: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Image:
+    id: str
+    owner: str
+    title: str
+    caption: str
+    alt_text: str
+    visibility: str
+    status: str
+    reason: str | None
+    original_filename: str
+    format: str | None
+    mime: str | None
+    size: int
+    width: int | None
+    height: int | None
+    frames: int | None
+    sha256: str | None
+    created_at: datetime
+    updated_at: datetime
+    hidden: bool
+    moderation_state: str | None
+    original_url: str | None
+    renditions: dict[str, RenditionFile] = field(default_factory=dict)
+    short_code: str | None = None  # the default short link's code (set by the shortlinks app)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.original_filename or "Untitled"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == "ready"
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def is_shared(self) -> bool:
+        """Visible to people other than the owner: unlisted or public, ready, not hidden."""
+        return self.visibility in SHARED and self.is_ready and not self.hidden
+
+    def srcset(self, fmt: str = "jpeg") -> str:
+        """``url 320w, url 1024w, ...`` over the named sizes, for <img>/<source>."""
+        files = sorted(
+            (r for r in self.renditions.values() if r.format == fmt and not is_custom(r.name)),
+            key=lambda r: r.width,
+        )
+        return ", ".join(f"{r.url} {r.width}w" for r in files)
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.srcset("jpeg")
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.srcset("webp")
+
+    def rendition(self, size: str, fmt: str = "jpeg") -> RenditionFile | None:
+        return self.renditions.get(rendition_name(size, fmt))
+
+    @property
+    def thumb(self) -> RenditionFile | None:
+        return self.rendition("thumb")
+
+    @property
+    def medium(self) -> RenditionFile | None:
+        return self.rendition("medium")
+
+    @property
+    def large(self) -> RenditionFile | None:
+        return self.rendition("large")
+
+    @property
+    def custom_renditions(self) -> list[RenditionFile]:
+        return sorted((r for r in self.renditions.values() if is_custom(r.name)), key=lambda r: r.name)
+
+    @property
+    def named_renditions(self) -> list[RenditionFile]:
+        return sorted(
+            (r for r in self.renditions.values() if not is_custom(r.name)),
+            key=lambda r: (r.width, r.format),
+        )
+
+
+@dataclass(frozen=True)
+class ImagePage:
+    images: list[Image]
+    next_cursor: str | None
+
+
+# --------------------------------------------------------------------------- names
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_custom(name: str) -> bool:
+    return name.startswith(CUSTOM_PREFIX)
+
+
+def rendition_name(size: str, fmt: str) -> str:
+    """JPEG, the universal fallback, goes by the bare size name; other formats add theirs."""
+    return size if fmt == "jpeg" else f"{size}.{fmt}"
+
+
+def renditions_of(item: ImageItem) -> dict:
+    """The rendition map as plain dicts (raw MapAttributes load as MapAttribute objects)."""
+    value = item.renditions or {}
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
+
+
+# --------------------------------------------------------------------------- item <-> Image
+def to_image(item: ImageItem, *, with_urls: bool = True) -> Image:
+    """The dataclass of a record. ``with_urls=False`` signs nothing (URLs are left empty):
+    for answers that do not show files, such as redirects and access checks."""
+    files = {}
+    for name, r in renditions_of(item).items():
+        files[name] = RenditionFile(
+            name=name,
+            url=storage.url(r["key"]) if with_urls else "",
+            width=int(r["width"]),
+            height=int(r["height"]),
+            format=r["format"],
+            bytes=int(r["bytes"]),
+        )
+    return Image(
+        id=item.id,
+        owner=item.owner,
+        title=item.title or "",
+        caption=item.caption or "",
+        alt_text=item.alt_text or "",
+        visibility=item.visibility,
+        status=item.status,
+        reason=item.reason,
+        original_filename=item.original_filename or "",
+        format=item.format,
+        mime=item.mime,
+        size=int(item.size or 0),
+        width=int(item.width) if item.width is not None else None,
+        height=int(item.height) if item.height is not None else None,
+        frames=int(item.frames) if item.frames is not None else None,
+        sha256=item.sha256,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        hidden=bool(item.hidden),
+        moderation_state=item.moderation_state,
+        original_url=storage.url(item.original_key) if with_urls and item.original_key else None,
+        renditions=files,
+        short_code=item.short_code,
+    )
+
+
+def well_formed_id(image_id) -> bool:
+    return isinstance(image_id, str) and 1 <= len(image_id) <= ID_MAX and image_id.isprintable()
+
+
+def get_item(image_id: str, owner: str | None = None) -> ImageItem:
+    """One strongly consistent GetItem; ImageNotFound when missing or, with ``owner``,
+    someone else's (indistinguishable from a missing one)."""
+    if not well_formed_id(image_id):
+        raise ImageNotFound
+    try:
+        item = ImageItem.get(image_id, consistent_read=True)
+    except DoesNotExist:
+        raise ImageNotFound from None
+    if owner is not None and item.owner != owner:
+        raise ImageNotFound
+    return item
+
+
+def save_versioned(item: ImageItem) -> bool:
+    """Save with the version check; False when someone else saved first."""
+    try:
+        item.save()
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def change_image(
+    image_id: str, change: Callable[[ImageItem], object], *, owner: str | None = None
+) -> tuple[ImageItem, object]:
+    """Read, apply ``change`` (which may raise to refuse), save with the version check;
+    on a concurrent save, read again and re-apply. Returns the saved item and what
+    ``change`` returned. ConcurrentChange when every attempt lost the race."""
+    for _ in range(SAVE_ATTEMPTS):
+        item = get_item(image_id, owner)
+        result = change(item)
+        item.updated_at = now()
+        if save_versioned(item):
+            return item, result
+    raise ConcurrentChange
+
+
+# --------------------------------------------------------------------------- derived fields
+def queue_if_shared(item: ImageItem) -> None:
+    """Shared images (unlisted or public) wait for a moderator once; private ones never do."""
+    if item.visibility != "private" and item.reviewed_at is None and not item.hidden:
+        item.moderation_state = "pending_review"
+    elif item.visibility == "private" and item.moderation_state == "pending_review":
+        item.moderation_state = None
+
+
+def public_feed(item: ImageItem) -> str | None:
+    visible = item.status == "ready" and item.visibility == "public" and not item.hidden
+    return "public" if visible else None
