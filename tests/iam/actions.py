@@ -145,7 +145,7 @@ _HASH_EQ = re.compile(r"^\s*\(?\s*(#?[\w.]+)\s*=\s*(:[\w]+)")
 
 def _attr_value(value) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
-        (kind, v), = value.items()
+        ((kind, v),) = value.items()
         if kind in ("S", "N", "B"):
             return str(v)
     return None

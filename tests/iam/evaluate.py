@@ -25,9 +25,20 @@ from tests.iam import actions
 from tests.iam.policy import PolicySet, Request
 
 # Used by AWS on the role's behalf, never by the app's own calls (so no recorder sees them):
-# Lambda writes the function's logs with the role; API Gateway (Zappa's integration, whose
-# trust policy names apigateway.amazonaws.com) invokes the function with it.
-AWS_SIDE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents", "lambda:InvokeFunction")
+# Lambda writes the function's logs with the role and manages the network interfaces of a
+# function in a VPC with it; API Gateway (Zappa's integration, whose trust policy names
+# apigateway.amazonaws.com) invokes the function with it.
+AWS_SIDE_ACTIONS = (
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "lambda:InvokeFunction",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
 
 
 @dataclass
@@ -53,17 +64,28 @@ class Report:
         if self.ok:
             lines.append(f"{self.calls} AWS calls, all allowed{extra}")
         else:
-            lines.append(f"{self.calls} AWS calls{extra}: {len(self.denied)} denied, {len(self.errors)} not checkable")
+            lines.append(
+                f"{self.calls} AWS calls{extra}: {len(self.denied)} denied, {len(self.errors)} not checkable"
+            )
             for request, reason, recs in self.denied:
-                ops = sorted({f"{r['service']}:{r['operation']}" + (" (presigned)" if r.get("presigned") else "") for r in recs})
+                ops = sorted(
+                    {
+                        f"{r['service']}:{r['operation']}" + (" (presigned)" if r.get("presigned") else "")
+                        for r in recs
+                    }
+                )
                 tests = sorted({r.get("test") for r in recs if r.get("test")})
                 where = f"; e.g. in {tests[0]}" if tests else ""
-                lines.append(f"  DENIED ({reason}) {request}  <- {', '.join(ops)}, {len(recs)} call(s){where}")
+                lines.append(
+                    f"  DENIED ({reason}) {request}  <- {', '.join(ops)}, {len(recs)} call(s){where}"
+                )
             for rec, message in self.errors:
                 lines.append(f"  ERROR {rec.get('service')}:{rec.get('operation')}: {message}")
         if unused:
             if self.unused:
-                lines.append("grants no recorded call used (remove them, or justify each in the Terraform policy):")
+                lines.append(
+                    "grants no recorded call used (remove them, or justify each in the Terraform policy):"
+                )
                 for u in self.unused:
                     if u["actions"]:
                         lines.append(f"  {u['sid']}: actions {', '.join(u['actions'])}")
@@ -71,7 +93,9 @@ class Report:
                         lines.append(f"  {u['sid']}: resources {', '.join(u['resources'])}")
             else:
                 lines.append("every grant was used")
-            lines.append(f"(not judged as unused: {', '.join(AWS_SIDE_ACTIONS)} - used by AWS on the role's behalf)")
+            lines.append(
+                f"(not judged as unused: {', '.join(AWS_SIDE_ACTIONS)} - used by AWS on the role's behalf)"
+            )
         return "\n".join(lines)
 
 
@@ -151,7 +175,9 @@ def main(argv=None) -> int:
     ap.add_argument("record", help="JSON lines written by tests/iam/recorder.py")
     ap.add_argument("--env", default="staging", help="terraform/envs/<env> (default: staging)")
     ap.add_argument("--policy", help="a policy JSON file instead of rendering the Terraform")
-    ap.add_argument("--map", action="append", default=[], metavar="LOCAL=TERRAFORM", help="map a resource name")
+    ap.add_argument(
+        "--map", action="append", default=[], metavar="LOCAL=TERRAFORM", help="map a resource name"
+    )
     ap.add_argument("--allow-skip", action="store_true", help="exit 0 (not 2) when terraform is missing")
     ap.add_argument("--no-unused", action="store_true", help="do not list unused grants")
     args = ap.parse_args(argv)

@@ -72,12 +72,18 @@ def source_hash(repo: Path = REPO, rev: str | None = None) -> str:
     if rev:
         trees = subprocess.run(
             ["git", "-C", str(repo), "rev-parse", f"{rev}:terraform", f"{rev}:imageplatform/dynamodb.json"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         h.update(trees.encode())
         h.update(Path(__file__).read_bytes())
         return h.hexdigest()
-    files = [p for p in (repo / "terraform").rglob("*") if p.is_file() and p.suffix in (".tf", ".tfvars", ".hcl", ".pem")]
+    files = [
+        p
+        for p in (repo / "terraform").rglob("*")
+        if p.is_file() and p.suffix in (".tf", ".tfvars", ".hcl", ".pem")
+    ]
     files = [p for p in files if ".terraform" not in p.parts]
     files += [repo / "imageplatform" / "dynamodb.json", Path(__file__).resolve()]
     for p in sorted(files):
@@ -133,8 +139,12 @@ def extract(env: str, *, repo: Path = REPO, refresh: bool = False, rev: str | No
 
 # --------------------------------------------------------------------------- terraform
 def _mirror() -> str | None:
-    candidates = [os.environ.get("TF_PLUGIN_MIRROR"), "/opt/tf-plugins", "/usr/share/terraform/plugins",
-                  str(Path.home() / ".terraform.d" / "plugins")]
+    candidates = [
+        os.environ.get("TF_PLUGIN_MIRROR"),
+        "/opt/tf-plugins",
+        "/usr/share/terraform/plugins",
+        str(Path.home() / ".terraform.d" / "plugins"),
+    ]
     for c in candidates:
         if c and (Path(c) / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
             return c
@@ -184,7 +194,9 @@ provider "aws" {%s
 def _run(cmd: list[str], cwd: Path, env: dict, what: str) -> str:
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
-        raise ExtractionError(f"{what} failed ({' '.join(cmd[:2])}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        raise ExtractionError(
+            f"{what} failed ({' '.join(cmd[:2])}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+        )
     return proc.stdout
 
 
@@ -201,7 +213,8 @@ def _render(env: str, repo: Path, rev: str | None) -> dict:
         if rev:
             archive = subprocess.run(
                 ["git", "-C", str(repo), "archive", rev, "terraform", "imageplatform/dynamodb.json"],
-                capture_output=True, check=True,
+                capture_output=True,
+                check=True,
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
         else:
@@ -214,18 +227,35 @@ def _render(env: str, repo: Path, rev: str | None) -> dict:
         envdir = tree / "terraform" / "envs" / env
         if not envdir.is_dir():
             raise ExtractionError(f"no Terraform root terraform/envs/{env}")
-        providers = PROVIDER % "" + "".join(PROVIDER % f'\n  alias                       = "{a}"' for a in _aliases(envdir))
+        providers = PROVIDER % "" + "".join(
+            PROVIDER % f'\n  alias                       = "{a}"' for a in _aliases(envdir)
+        )
         (envdir / "offline_override.tf").write_text(OVERRIDE % providers)
         tfenv = _terraform_env(work)
-        _run(["terraform", "init", "-input=false", "-no-color", "-lockfile=readonly"], envdir, tfenv, "terraform init")
+        _run(
+            ["terraform", "init", "-input=false", "-no-color", "-lockfile=readonly"],
+            envdir,
+            tfenv,
+            "terraform init",
+        )
         plan_file = work / "plan.tfplan"
         _run(
-            ["terraform", "plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", f"-out={plan_file}"],
+            [
+                "terraform",
+                "plan",
+                "-refresh=false",
+                "-lock=false",
+                "-input=false",
+                "-no-color",
+                f"-out={plan_file}",
+            ],
             envdir,
             tfenv,
             f"offline terraform plan of envs/{env}",
         )
-        plan = json.loads(_run(["terraform", "show", "-json", str(plan_file)], envdir, tfenv, "terraform show"))
+        plan = json.loads(
+            _run(["terraform", "show", "-json", str(plan_file)], envdir, tfenv, "terraform show")
+        )
         return _from_plan(env, plan, envdir, tfenv)
 
 
@@ -263,7 +293,9 @@ def _refs(resource: dict, *names: str) -> set[str]:
 def _lambda_role_and_policies(plan: dict) -> tuple[str, list[str], list[str]]:
     roles = []
     for r in _walk(plan["planned_values"]["root_module"]):
-        if r["type"] == "aws_iam_role" and "lambda.amazonaws.com" in (r["values"].get("assume_role_policy") or ""):
+        if r["type"] == "aws_iam_role" and "lambda.amazonaws.com" in (
+            r["values"].get("assume_role_policy") or ""
+        ):
             roles.append(r["address"])
     if len(roles) != 1:
         raise ExtractionError(f"expected one Lambda role (trusting lambda.amazonaws.com), found {roles}")
@@ -298,7 +330,9 @@ def _from_plan(env: str, plan: dict, envdir: Path, tfenv: dict) -> dict:
         refs = [x for x in _refs(cfg, "policy_arn") if x.startswith("aws_iam_policy.") and x.count(".") == 1]
         if not refs:
             const = (cfg.get("expressions", {}).get("policy_arn") or {}).get("constant_value")
-            raise ExtractionError(f"{att} attaches {const or 'a policy'} that is not in this configuration: check it by hand")
+            raise ExtractionError(
+                f"{att} attaches {const or 'a policy'} that is not in this configuration: check it by hand"
+            )
         mod = _module_of(att)
         managed += [f"{mod}.{refs[0]}" if mod else refs[0]]
 
@@ -333,8 +367,16 @@ def _from_plan(env: str, plan: dict, envdir: Path, tfenv: dict) -> dict:
         result["substituted"] = substituted
         result["source"] = "mocked apply (terraform test)"
     result["documents"] = documents
-    result["outputs"] = {k: outputs.get(k) for k in ("lambda_environment", "cloudfront_private_key_parameter",
-                                                      "lambda_function_name", "aws_region") if k in outputs}
+    result["outputs"] = {
+        k: outputs.get(k)
+        for k in (
+            "lambda_environment",
+            "cloudfront_private_key_parameter",
+            "lambda_function_name",
+            "aws_region",
+        )
+        if k in outputs
+    }
     result["names"] = _names(result["outputs"])
     result["notes"] = notes
     return result
@@ -349,14 +391,21 @@ def _names(outputs: dict) -> dict:
 
 
 def _data_sources(plan: dict):
-    for module in (plan.get("prior_state", {}).get("values", {}).get("root_module", {}), plan["planned_values"]["root_module"]):
+    for module in (
+        plan.get("prior_state", {}).get("values", {}).get("root_module", {}),
+        plan["planned_values"]["root_module"],
+    ):
         for r in _walk(module):
             if r.get("mode") == "data":
                 yield r
 
 
 def _region(plan: dict) -> str:
-    regions = [r["values"].get("name") or r["values"].get("region") for r in _data_sources(plan) if r["type"] == "aws_region"]
+    regions = [
+        r["values"].get("name") or r["values"].get("region")
+        for r in _data_sources(plan)
+        if r["type"] == "aws_region"
+    ]
     var = plan.get("variables", {}).get("region", {}).get("value")
     return var or (regions[0] if regions else "us-east-1")
 
@@ -373,7 +422,9 @@ def _hcl(value) -> str:
 
 
 def _mocked_apply(plan, wanted, envdir: Path, tfenv: dict, region: str, partition: str):
-    after_unknown = {rc["address"]: rc["change"].get("after_unknown") or {} for rc in plan.get("resource_changes", [])}
+    after_unknown = {
+        rc["address"]: rc["change"].get("after_unknown") or {} for rc in plan.get("resource_changes", [])
+    }
     overrides, substituted = [], []
     for r in _walk(plan["planned_values"]["root_module"]):
         if r.get("mode") == "data" or r["type"] not in ARN_TEMPLATES:
@@ -387,7 +438,9 @@ def _mocked_apply(plan, wanted, envdir: Path, tfenv: dict, region: str, partitio
             arn = ARN_TEMPLATES[r["type"]].format(partition=partition, region=region, account=ACCOUNT, v=v)
         except KeyError:
             continue  # the name itself is unknown: left to the mocks (and flagged below)
-        overrides.append(f"override_resource {{\n  target = {r['address']}\n  values = {{ arn = {_hcl(arn)} }}\n}}\n")
+        overrides.append(
+            f"override_resource {{\n  target = {r['address']}\n  values = {{ arn = {_hcl(arn)} }}\n}}\n"
+        )
         substituted.append({"address": r["address"], "attribute": "arn", "value": arn})
     for d in _data_sources(plan):
         if d["type"] in ("aws_region", "aws_partition", "aws_caller_identity"):
@@ -421,18 +474,53 @@ def _mocked_apply(plan, wanted, envdir: Path, tfenv: dict, region: str, partitio
     for address in wanted:
         for inst in _instances(state["root_module"], address):
             documents.append({"address": inst["address"], "document": json.loads(inst["values"]["policy"])})
-    mock_arns = set()
-    if mocks.is_dir():
-        for f in mocks.glob("*.hcl"):
-            mock_arns.update(re.findall(r'"(arn:[^"]+)"', f.read_text()))
+    # Values from the shared mocks: fine for what AWS assigns at apply (subnet and security
+    # group ids, an RDS-managed secret's name), wrong for anything named in the config.
+    mock_arns = _mock_arns(mocks)
     leaked = sorted(
-        res for d in documents for st in _statements(d["document"]) for res in _as_list(st.get("Resource"))
-        if any(res.startswith(m) for m in mock_arns)
+        {
+            res
+            for d in documents
+            for st in _statements(d["document"])
+            for res in _as_list(st.get("Resource")) + _condition_values(st)
+            if isinstance(res, str) and any(res.startswith(arn) for arn in mock_arns)
+        }
     )
-    if leaked:
-        raise ExtractionError(f"the rendered policy still holds mock values (add an ARN template): {leaked}")
+    named = [r for r in leaked if mock_arns.get(_longest_prefix(r, mock_arns)) in ARN_TEMPLATES]
+    if named:
+        raise ExtractionError(f"the rendered policy still holds mock values (add an ARN template): {named}")
+    for res in leaked:
+        substituted.append(
+            {
+                "address": f"mock {mock_arns[_longest_prefix(res, mock_arns)]}",
+                "attribute": "id (assigned by AWS)",
+                "value": res,
+            }
+        )
     outputs = {k: v.get("value") for k, v in (state.get("outputs") or {}).items()}
     return documents, outputs, substituted
+
+
+def _mock_arns(mocks: Path) -> dict:
+    """ARN-like default values of the shared mocks -> the mocked type."""
+    out = {}
+    if not mocks.is_dir():
+        return out
+    for f in mocks.glob("*.hcl"):
+        for rtype, body in re.findall(r'mock_(?:resource|data)\s+"(\w+)"\s*\{(.*?)\n\}', f.read_text(), re.S):
+            for value in re.findall(r'"(arn:[^"]+)"', body):
+                out[value] = rtype
+    return out
+
+
+def _longest_prefix(value: str, prefixes: dict) -> str:
+    return max((p for p in prefixes if value.startswith(p)), key=len)
+
+
+def _condition_values(st: dict) -> list:
+    return [
+        v for keys in (st.get("Condition") or {}).values() for vals in keys.values() for v in _as_list(vals)
+    ]
 
 
 def _statements(doc):
@@ -446,11 +534,14 @@ def _as_list(v):
 
 def describe(result: dict) -> str:
     """Human summary: where the policy came from and what was substituted."""
-    lines = [f"policy of {result['role']} in envs/{result['env']} ({result.get('from', 'working tree')}): {result['source']}"
-             + (f" (cached: {result['cached']})" if result.get("cached") else "")]
+    lines = [
+        f"policy of {result['role']} in envs/{result['env']} ({result.get('from', 'working tree')}): {result['source']}"
+        + (f" (cached: {result['cached']})" if result.get("cached") else "")
+    ]
     if result["unknown_in_plan"]:
         lines.append(
-            "  unknown at plan time: " + ", ".join(result["unknown_in_plan"])
+            "  unknown at plan time: "
+            + ", ".join(result["unknown_in_plan"])
             + " -> rendered with these substituted values (built from names in the plan):"
         )
         lines += [f"    {s['address']}.{s['attribute']} = {s['value']}" for s in result["substituted"]]

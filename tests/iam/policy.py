@@ -76,7 +76,7 @@ def _arn_like(pattern: str, value: str) -> bool:
     p_parts, v_parts = pattern.split(":", 5), value.split(":", 5)
     if len(p_parts) != 6 or len(v_parts) != 6:
         return False
-    return all(wildcard_match(p, v) for p, v in zip(p_parts, v_parts))
+    return all(wildcard_match(p, v) for p, v in zip(p_parts, v_parts, strict=True))
 
 
 def _bool(value) -> str:
@@ -257,7 +257,9 @@ class PolicySet:
                 for p in _as_list(st["Action"])
                 if (i, p) not in self.used_actions and not any(action_matches(ig, p) for ig in ignore_actions)
             ]
-            if not actions and all(any(action_matches(ig, p) for ig in ignore_actions) for p in _as_list(st["Action"])):
+            if not actions and all(
+                any(action_matches(ig, p) for ig in ignore_actions) for p in _as_list(st["Action"])
+            ):
                 continue  # a statement only for AWS-side use
             resources = [p for p in _as_list(st["Resource"]) if (i, p) not in self.used_resources]
             if actions or resources:

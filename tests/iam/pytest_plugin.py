@@ -23,9 +23,15 @@ from tests.iam import recorder
 
 def pytest_addoption(parser):
     group = parser.getgroup("iam", "IAM fit check (tests/iam)")
-    group.addoption("--iam-record", metavar="PATH", help="record AWS calls into PATH (default: $IAM_RECORD_FILE)")
-    group.addoption("--iam-env", default="staging", help="terraform/envs/<env> to judge against (default: staging)")
-    group.addoption("--iam-policy", metavar="FILE", help="judge against this policy JSON instead of the Terraform")
+    group.addoption(
+        "--iam-record", metavar="PATH", help="record AWS calls into PATH (default: $IAM_RECORD_FILE)"
+    )
+    group.addoption(
+        "--iam-env", default="staging", help="terraform/envs/<env> to judge against (default: staging)"
+    )
+    group.addoption(
+        "--iam-policy", metavar="FILE", help="judge against this policy JSON instead of the Terraform"
+    )
     group.addoption("--iam-strict", action="store_true", help="fail the run when a recorded call is denied")
 
 

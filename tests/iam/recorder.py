@@ -156,16 +156,19 @@ def _on_parameter_build(client, params, model, context=None, **kwargs):
 
 
 def _names() -> dict:
+    """The names in effect: Lambda's environment, then Django's settings once they are loaded
+    (calls made while the settings module runs, such as reading secrets, see only the first)."""
+    names = {n: os.environ[n] for n in NAME_SETTINGS if os.environ.get(n)}
     conf = sys.modules.get("django.conf")
     if conf is None:
-        return {}
+        return names
     try:
         settings = conf.settings
-        if not settings.configured:
-            return {}
-        return {n: getattr(settings, n) for n in NAME_SETTINGS if getattr(settings, n, None)}
-    except Exception:  # settings not loadable yet: no names
-        return {}
+        if settings.configured:
+            names.update({n: getattr(settings, n) for n in NAME_SETTINGS if getattr(settings, n, None)})
+    except Exception:  # settings not loadable yet: the environment's names
+        pass
+    return names
 
 
 def _record(client, operation, params, *, presigned):

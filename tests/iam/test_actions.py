@@ -4,7 +4,11 @@ import pytest
 
 from tests.iam.actions import PRESIGNED_POST, Arns, UnmappedOperation, requests_for, summarize
 
-ARNS = Arns(region="eu-west-1", account="123456789012", rename=lambda n: {"local-bucket": "media", "local-images": "images"}.get(n, n))
+ARNS = Arns(
+    region="eu-west-1",
+    account="123456789012",
+    rename=lambda n: {"local-bucket": "media", "local-images": "images"}.get(n, n),
+)
 B = "arn:aws:s3:::media"
 T = "arn:aws:dynamodb:eu-west-1:123456789012:table/images"
 
@@ -35,8 +39,13 @@ def test_s3_object_operations(op, action):
 
 
 def test_versioned_reads_and_deletes_need_the_version_actions():
-    assert need("s3", "GetObject", Bucket="local-bucket", Key="k", VersionId="v1")[0][0] == "s3:GetObjectVersion"
-    assert need("s3", "DeleteObject", Bucket="local-bucket", Key="k", VersionId="v1")[0][0] == "s3:DeleteObjectVersion"
+    assert (
+        need("s3", "GetObject", Bucket="local-bucket", Key="k", VersionId="v1")[0][0] == "s3:GetObjectVersion"
+    )
+    assert (
+        need("s3", "DeleteObject", Bucket="local-bucket", Key="k", VersionId="v1")[0][0]
+        == "s3:DeleteObjectVersion"
+    )
 
 
 def test_list_objects_is_list_bucket_on_the_bucket_with_the_prefix():
@@ -58,7 +67,10 @@ def test_delete_objects_is_delete_object_per_key():
         "s3",
         "DeleteObjects",
         Bucket="local-bucket",
-        Delete={"Objects": [{"Key": "originals/a"}, {"Key": "renditions/b", "VersionId": "v"}], "Quiet": True},
+        Delete={
+            "Objects": [{"Key": "originals/a"}, {"Key": "renditions/b", "VersionId": "v"}],
+            "Quiet": True,
+        },
     )
     assert got == [
         ("s3:DeleteObject", f"{B}/originals/a", {}),
@@ -66,8 +78,14 @@ def test_delete_objects_is_delete_object_per_key():
     ]
 
 
-@pytest.mark.parametrize("source", ["local-bucket/uploads/a%20b.jpg", "/local-bucket/uploads/a%20b.jpg",
-                                    {"Bucket": "local-bucket", "Key": "uploads/a b.jpg"}])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "local-bucket/uploads/a%20b.jpg",
+        "/local-bucket/uploads/a%20b.jpg",
+        {"Bucket": "local-bucket", "Key": "uploads/a b.jpg"},
+    ],
+)
 def test_copy_object_reads_the_source_and_writes_the_destination(source):
     assert need("s3", "CopyObject", Bucket="local-bucket", Key="originals/a.jpg", CopySource=source) == [
         ("s3:GetObject", f"{B}/uploads/a b.jpg", {}),
@@ -76,7 +94,9 @@ def test_copy_object_reads_the_source_and_writes_the_destination(source):
 
 
 def test_put_with_tags_and_acl_needs_those_actions_too():
-    got = need("s3", "PutObject", Bucket="local-bucket", Key="k", Tagging="a=b", ACL="private", Body=b"x" * 10)
+    got = need(
+        "s3", "PutObject", Bucket="local-bucket", Key="k", Tagging="a=b", ACL="private", Body=b"x" * 10
+    )
     assert [a for a, _, _ in got] == ["s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectAcl"]
     assert got[0][2] == {"s3:x-amz-acl": "private"}
 
@@ -84,7 +104,9 @@ def test_put_with_tags_and_acl_needs_those_actions_too():
 def test_the_summary_keeps_no_bodies_or_item_values():
     s = summarize("s3", "PutObject", {"Bucket": "b", "Key": "k", "Body": b"secret", "Metadata": {"a": "b"}})
     assert s == {"Bucket": "b", "Key": "k"}
-    s = summarize("dynamodb", "PutItem", {"TableName": "t", "Item": {"id": {"S": "1"}, "title": {"S": "private"}}})
+    s = summarize(
+        "dynamodb", "PutItem", {"TableName": "t", "Item": {"id": {"S": "1"}, "title": {"S": "private"}}}
+    )
     assert s == {"TableName": "t", "ItemAttributes": ["id", "title"]}
 
 
@@ -92,7 +114,9 @@ def test_dynamodb_item_operations_on_the_table_with_leading_keys():
     assert need("dynamodb", "GetItem", TableName="local-images", Key={"id": {"S": "img1"}}) == [
         ("dynamodb:GetItem", T, {"dynamodb:LeadingKeys": ["img1"]})
     ]
-    assert need("dynamodb", "PutItem", TableName="local-images", Item={"id": {"S": "x"}}) == [("dynamodb:PutItem", T, {})]
+    assert need("dynamodb", "PutItem", TableName="local-images", Item={"id": {"S": "x"}}) == [
+        ("dynamodb:PutItem", T, {})
+    ]
     assert need("dynamodb", "DescribeTable", TableName="local-images") == [("dynamodb:DescribeTable", T, {})]
 
 
@@ -107,8 +131,14 @@ def test_query_on_an_index_is_on_the_index_resource():
         ExpressionAttributeValues={":0": {"S": "alice"}},
     )
     assert got == [("dynamodb:Query", f"{T}/index/owner-created-index", {})]
-    got = need("dynamodb", "Query", TableName="local-images", KeyConditionExpression="#0 = :0",
-               ExpressionAttributeNames={"#0": "id"}, ExpressionAttributeValues={":0": {"S": "img1"}})
+    got = need(
+        "dynamodb",
+        "Query",
+        TableName="local-images",
+        KeyConditionExpression="#0 = :0",
+        ExpressionAttributeNames={"#0": "id"},
+        ExpressionAttributeValues={":0": {"S": "img1"}},
+    )
     assert got == [("dynamodb:Query", T, {"dynamodb:LeadingKeys": ["img1"]})]
 
 
@@ -118,8 +148,20 @@ def test_transact_write_items_is_per_item():
         "TransactWriteItems",
         TransactItems=[
             {"Put": {"TableName": "local-images", "Item": {"id": {"S": "1"}}}},
-            {"Update": {"TableName": "links", "Key": {"code": {"S": "abc"}}, "UpdateExpression": "SET a = :a"}},
-            {"ConditionCheck": {"TableName": "local-images", "Key": {"id": {"S": "2"}}, "ConditionExpression": "x"}},
+            {
+                "Update": {
+                    "TableName": "links",
+                    "Key": {"code": {"S": "abc"}},
+                    "UpdateExpression": "SET a = :a",
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": "local-images",
+                    "Key": {"id": {"S": "2"}},
+                    "ConditionExpression": "x",
+                }
+            },
             {"Delete": {"TableName": "links", "Key": {"code": {"S": "def"}}}},
         ],
     )
@@ -134,16 +176,21 @@ def test_transact_write_items_is_per_item():
 
 def test_batch_operations_are_per_table():
     got = need("dynamodb", "BatchWriteItem", RequestItems={"local-images": [{"PutRequest": {}}], "links": []})
-    assert sorted(r for _, r, _ in got) == ["arn:aws:dynamodb:eu-west-1:123456789012:table/images",
-                                            "arn:aws:dynamodb:eu-west-1:123456789012:table/links"]
+    assert sorted(r for _, r, _ in got) == [
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/images",
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/links",
+    ]
     assert {a for a, _, _ in got} == {"dynamodb:BatchWriteItem"}
-    assert need("dynamodb", "BatchGetItem", RequestItems={"local-images": {}})[0][:2] == ("dynamodb:BatchGetItem", T)
+    assert need("dynamodb", "BatchGetItem", RequestItems={"local-images": {}})[0][:2] == (
+        "dynamodb:BatchGetItem",
+        T,
+    )
 
 
 def test_other_services():
-    assert need("secretsmanager", "GetSecretValue", SecretId="arn:aws:secretsmanager:eu-west-1:1:secret:app-AbCdEf") == [
-        ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:1:secret:app-AbCdEf", {})
-    ]
+    assert need(
+        "secretsmanager", "GetSecretValue", SecretId="arn:aws:secretsmanager:eu-west-1:1:secret:app-AbCdEf"
+    ) == [("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:1:secret:app-AbCdEf", {})]
     assert need("ssm", "GetParameter", Name="/imageplatform/staging/key", WithDecryption=True) == [
         ("ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/imageplatform/staging/key", {})
     ]

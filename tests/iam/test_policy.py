@@ -89,7 +89,10 @@ def test_string_like_on_the_prefix():
 
 
 def test_condition_keys_and_operators_are_anded_values_ored():
-    cond = {"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}, "Bool": {"aws:SecureTransport": "true"}}
+    cond = {
+        "StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
+        "Bool": {"aws:SecureTransport": "true"},
+    }
     assert condition_matches(cond, {"aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true"})
     assert not condition_matches(cond, {"aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "false"})
     assert not condition_matches(cond, {"aws:RequestedRegion": "us-west-2", "aws:SecureTransport": "true"})
@@ -144,8 +147,18 @@ def test_numeric():
 @pytest.mark.parametrize(
     "policy",
     [
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForSomeValues:StringLike": {"k": "a"}}},
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+        },
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"ForSomeValues:StringLike": {"k": "a"}},
+        },
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"},
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"},
         {"Effect": "Maybe", "Action": "s3:GetObject", "Resource": "*"},
@@ -159,7 +172,12 @@ def test_what_it_cannot_judge_fails_loudly(policy):
 def test_unused_grants_per_statement():
     ps = PolicySet(
         doc(
-            {**allow(["s3:GetObject", "s3:PutObject"], [f"{BUCKET}/originals/*", f"{BUCKET}/quarantine/*"]), "Sid": "Media"},
+            {
+                **allow(
+                    ["s3:GetObject", "s3:PutObject"], [f"{BUCKET}/originals/*", f"{BUCKET}/quarantine/*"]
+                ),
+                "Sid": "Media",
+            },
             {**allow("logs:PutLogEvents", "*"), "Sid": "Logs"},
             {**allow("dynamodb:Query", TABLE), "Sid": "Tables"},
         )

@@ -42,8 +42,12 @@ def test_boto3_clients_resources_and_presigning(aws, tmp_path):
     with recorder.recording(path):
         s3.put_object(Bucket="iam-recorder-test", Key="originals/a/original.jpg", Body=b"x")
         boto3.resource("s3").Object("iam-recorder-test", "renditions/a/w320.webp").put(Body=b"y")
-        s3.generate_presigned_url("get_object", Params={"Bucket": "iam-recorder-test", "Key": "originals/a/original.jpg"})
-        s3.generate_presigned_post("iam-recorder-test", "uploads/a/${filename}", Conditions=[["content-length-range", 1, 10]])
+        s3.generate_presigned_url(
+            "get_object", Params={"Bucket": "iam-recorder-test", "Key": "originals/a/original.jpg"}
+        )
+        s3.generate_presigned_post(
+            "iam-recorder-test", "uploads/a/${filename}", Conditions=[["content-length-range", 1, 10]]
+        )
         s3.head_bucket(Bucket="iam-recorder-test")
     s3.head_bucket(Bucket="iam-recorder-test")  # not recorded either
     calls = read(path)
@@ -55,7 +59,11 @@ def test_boto3_clients_resources_and_presigning(aws, tmp_path):
         ("HeadBucket", False),
     ]
     assert calls[3]["requests"] == [
-        {"action": "s3:PutObject", "resource": "arn:aws:s3:::iam-recorder-test/uploads/a/${filename}", "context": {}}
+        {
+            "action": "s3:PutObject",
+            "resource": "arn:aws:s3:::iam-recorder-test/uploads/a/${filename}",
+            "context": {},
+        }
     ]
     assert "Body" not in json.dumps(calls)
 
@@ -90,7 +98,9 @@ def test_activated_by_environment_variable_in_another_process(tmp_path):
         "    boto3.client('dynamodb', region_name='eu-west-1').list_tables()\n"
     )
     env = {**os.environ, "IAM_RECORD_FILE": str(path), "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t"}
-    subprocess.run([sys.executable, "-c", code, str(Path(recorder.__file__).parent)], env=env, check=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-c", code, str(Path(recorder.__file__).parent)], env=env, check=True, cwd=tmp_path
+    )
     (call,) = read(path)
     assert (call["service"], call["operation"], call["region"]) == ("dynamodb", "ListTables", "eu-west-1")
     assert call["requests"] == [{"action": "dynamodb:ListTables", "resource": "*", "context": {}}]
