@@ -10,7 +10,8 @@ nothing); usage-driven amounts come from the profile. Lambda and API Gateway,
 which Zappa deploys, are shown apart for reference.
 
 Prices: AWS list prices for us-east-1 (on-demand, no free tier, no savings
-plans), as published on the AWS pricing pages in May 2025. In CI/CD, where the
+plans), as published on the AWS pricing pages in May 2025 (Aurora: the Aurora
+Standard configuration). In CI/CD, where the
 pricing API is reachable, Infracost gives the authoritative figures.
 """
 
@@ -46,6 +47,17 @@ PRICE = {
     "logs_vended_ingest_gb": 0.50,  # WAF logs, first 10 TB
     "logs_storage_gb_month": 0.03,
     "alarm_metric_month": 0.10,  # standard resolution, per metric in the alarm
+    # Amazon Aurora PostgreSQL, Aurora Standard configuration
+    "aurora_acu_hour": 0.12,  # Serverless v2, per ACU-hour (0 while paused)
+    "aurora_storage_gb_month": 0.10,
+    "aurora_io_per_million": 0.20,
+    # Amazon VPC
+    "vpce_interface_az_hour": 0.01,  # per interface endpoint, per zone it spans
+    "vpce_interface_gb": 0.01,  # data processed, first PB
+    "flow_logs_s3_gb": 0.25,  # vended logs delivered to S3, first 10 TB
+    # AWS Secrets Manager
+    "secret_month": 0.40,
+    "secrets_api_per_10k": 0.05,
     # Amazon SNS
     "sns_email_per_100k": 2.00,
     # Outside Terraform (Zappa), for reference
@@ -115,6 +127,48 @@ def estimate(plan: dict, usage: dict) -> tuple[list[tuple[str, str, float]], lis
         lines.append(("WAF", f"{rules} rules and managed rule groups", rules * p["waf_rule_month"]))
         reqs = usage["cloudfront"]["requests"]
         lines.append(("WAF", f"requests inspected, {reqs:,}", reqs / 1e6 * p["waf_requests_per_million"]))
+
+    # Aurora Serverless v2: ACU-hours (zero while paused), storage, I/O.
+    for c in of_type(res, "aws_rds_cluster"):
+        d = usage["database"]
+        scaling = (c["values"].get("serverlessv2_scaling_configuration") or [{}])[0]
+        lo, hi = scaling.get("min_capacity"), scaling.get("max_capacity")
+        floor_hours = 730 * float(lo or 0)  # the minimum runs around the clock unless it is 0
+        acu_hours = max(float(d["acu_hours"]), floor_hours)
+        note = f"{acu_hours:,.0f} ACU-hours ({lo}-{hi} ACU{', paused when idle' if lo == 0 else ''})"
+        lines.append(("Aurora", note, acu_hours * p["aurora_acu_hour"]))
+        lines.append(("Aurora", f"storage, {d['storage_gb']:g} GB", d["storage_gb"] * p["aurora_storage_gb_month"]))
+        lines.append(("Aurora", f"I/O requests, {d['io_requests']:,}", d["io_requests"] / 1e6 * p["aurora_io_per_million"]))
+        if c["values"].get("enabled_cloudwatch_logs_exports"):
+            gb = float(usage["logs_ingested_gb"].get("database", 0))
+            lines.append(("CloudWatch", f"database logs ingested and stored, {gb:g} GB", gb * (p["logs_ingest_gb"] + p["logs_storage_gb_month"])))
+
+    # VPC endpoints: gateway endpoints (S3, DynamoDB) are free; interface endpoints cost
+    # per zone-hour and per GB processed.
+    endpoints = of_type(res, "aws_vpc_endpoint")
+    gateways = [e for e in endpoints if e["values"].get("vpc_endpoint_type") == "Gateway"]
+    if gateways:
+        names = ", ".join(sorted(e["values"].get("service_name", "").rsplit(".", 1)[-1] for e in gateways))
+        lines.append(("VPC", f"gateway endpoints ({names})", 0.0))
+    for e in endpoints:
+        if e["values"].get("vpc_endpoint_type") != "Interface":
+            continue
+        service = e["values"].get("service_name", "").rsplit(".", 1)[-1]
+        zones = len(e["values"].get("subnet_ids") or []) or int((e["values"].get("tags") or {}).get("Zones", 2))
+        gb = float(usage.get("interface_endpoint_gb", {}).get(service, 0))
+        lines.append(("VPC", f"{service} interface endpoint, {zones} zone(s) x 730 h", zones * 730 * p["vpce_interface_az_hour"]))
+        lines.append(("VPC", f"{service} interface endpoint, {gb:g} GB processed", gb * p["vpce_interface_gb"]))
+    for _ in of_type(res, "aws_flow_log"):
+        gb = float(usage.get("flow_logs_gb", 0))
+        lines.append(("VPC", f"flow logs to S3, {gb:g} GB", gb * p["flow_logs_s3_gb"]))
+
+    # Secrets Manager: the app secret, and the one RDS manages for the master user.
+    secrets = len(of_type(res, "aws_secretsmanager_secret"))
+    secrets += sum(1 for c in of_type(res, "aws_rds_cluster") if c["values"].get("manage_master_user_password"))
+    if secrets:
+        calls = int(usage.get("secrets_api_calls", 0))
+        lines.append(("Secrets Manager", f"{secrets} secrets", secrets * p["secret_month"]))
+        lines.append(("Secrets Manager", f"GetSecretValue calls (cold starts), {calls:,}", calls / 1e4 * p["secrets_api_per_10k"]))
 
     # CloudWatch Logs: ingestion and one month of storage per log group.
     for lg in of_type(res, "aws_cloudwatch_log_group"):

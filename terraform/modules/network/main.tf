@@ -87,7 +87,8 @@ resource "aws_vpc_endpoint" "interface" {
   subnet_ids          = local.endpoint_subnet_ids
   security_group_ids  = [aws_security_group.endpoints.id]
   private_dns_enabled = true # the SDK's default endpoint name resolves to the endpoint
-  tags                = merge(var.tags, { Name = "${var.name}-${each.key}" })
+  # Zones: known at plan time (the subnet ids are not), for the cost estimate.
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}", Zones = tostring(var.interface_endpoint_zones) })
 }
 
 ################################################################################
