@@ -2,11 +2,13 @@
 
     python scripts/ci_lambda_release.py exists  --function imageplatform-dev  # prints yes / no
     python scripts/ci_lambda_release.py current --function imageplatform-dev  # prints 41 / none
+    python scripts/ci_lambda_release.py previous --function imageplatform-dev # prints 40 / none
     python scripts/ci_lambda_release.py rollback --function imageplatform-dev --to 41
 
 ``zappa update`` uploads the code with ``Publish``, so every deploy leaves a numbered,
 immutable version; API Gateway calls the unqualified function ($LATEST). ``current`` is
-the newest published version whose code is $LATEST's, recorded before a deploy.
+the newest published version whose code is $LATEST's, recorded before a deploy;
+``previous`` the newest older one with other code (the manual rollback's default).
 ``rollback`` puts that version's code back on $LATEST (and publishes it again), checks the
 code hash, and waits until the function is updated. Configuration (environment, role) is
 not touched: Zappa and Terraform own it. Migrations are not undone either, which is why
@@ -46,6 +48,18 @@ def current_version(client, name: str) -> str | None:
     return matching[-1] if matching else None
 
 
+def previous_version(client, name: str) -> str | None:
+    """The newest published version older than the live one and running other code, or None."""
+    latest = client.get_function_configuration(FunctionName=name)["CodeSha256"]
+    live = current_version(client, name)
+    older = [
+        v["Version"]
+        for v in published_versions(client, name)
+        if v.get("CodeSha256") != latest and (live is None or int(v["Version"]) < int(live))
+    ]
+    return older[-1] if older else None
+
+
 def _download(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=120) as resp:  # a presigned URL of Lambda's own bucket
         return resp.read()
@@ -73,7 +87,7 @@ def rollback(client, name: str, version: str, *, download=_download) -> str:
 
 def main(argv: list[str] | None = None, client=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["exists", "current", "rollback"])
+    parser.add_argument("command", choices=["exists", "current", "previous", "rollback"])
     parser.add_argument("--function", required=True, help="function name, e.g. imageplatform-dev")
     parser.add_argument("--to", help="rollback: the version number to restore")
     args = parser.parse_args(argv)
@@ -87,6 +101,8 @@ def main(argv: list[str] | None = None, client=None) -> int:
     elif args.command == "current":
         live = current_version(client, args.function) if function_exists(client, args.function) else None
         print(live or "none")
+    elif args.command == "previous":
+        print(previous_version(client, args.function) or "none")
     else:
         if not args.to:
             parser.error("rollback needs --to VERSION")

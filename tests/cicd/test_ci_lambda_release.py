@@ -67,6 +67,15 @@ def test_current_is_the_newest_published_version_with_latests_code():
     assert release.current_version(FakeLambda({"1": "a"}, latest="z"), "fn") is None
 
 
+def test_previous_is_the_newest_older_version_with_other_code():
+    client = FakeLambda({"1": "a", "2": "b", "3": "c", "4": "c"}, latest="c")
+    assert release.previous_version(client, "fn") == "2"
+    # after a rollback to 1's code (published again as 3), the one before it is 2
+    client = FakeLambda({"1": "a", "2": "b", "3": "a"}, latest="a")
+    assert release.previous_version(client, "fn") == "2"
+    assert release.previous_version(FakeLambda({"1": "a"}, latest="a"), "fn") is None
+
+
 def test_rollback_restores_the_code_of_the_version_and_waits():
     client = FakeLambda({"1": "old", "2": "new"}, latest="new")
     published = release.rollback(client, "fn", "1", download=lambda url: b"old")
@@ -99,5 +108,7 @@ def test_cli(capsys):
     assert release.main(["exists", "--function", "fn"], client=client) == 0
     assert release.main(["current", "--function", "fn"], client=client) == 0
     assert capsys.readouterr().out.split() == ["yes", "5"]
+    assert release.main(["previous", "--function", "fn"], client=client) == 0
+    assert capsys.readouterr().out.strip() == "4"
     with pytest.raises(SystemExit):
         release.main(["rollback", "--function", "fn"], client=client)
