@@ -105,15 +105,21 @@ resource "aws_cloudfront_response_headers_policy" "app" {
   }
 }
 
-# Files (static, renditions): nosniff only. The app sets Content-Type and, per object,
-# Content-Disposition when it stores a file.
+# Files (static, renditions): nosniff (and the site's HSTS), no CSP. The app sets
+# Content-Type and, per object, Content-Disposition when it stores a file.
 resource "aws_cloudfront_response_headers_policy" "files" {
   name    = "${var.name}-file-headers"
-  comment = "nosniff on static files and renditions; their metadata comes from the objects."
+  comment = "nosniff and HSTS on static files and renditions; their metadata comes from the objects."
 
   security_headers_config {
     content_type_options {
       override = true
+    }
+    strict_transport_security {
+      access_control_max_age_sec = 63072000
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
     }
   }
 }

@@ -105,6 +105,7 @@ resource "aws_security_group" "function" {
 }
 
 resource "aws_security_group" "database" {
+  #checkov:skip=CKV2_AWS_5:Attached to the Aurora cluster in modules/database (vpc_security_group_ids); checkov does not follow it across modules.
   name        = "${var.name}-database"
   description = "The Aurora cluster of ${var.name}: the database port from the function's group only."
   vpc_id      = aws_vpc.this.id
