@@ -53,8 +53,9 @@ def _parent_is_make() -> bool:
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     var = Path(os.environ.get("VAR_DIR", ROOT / "var")).resolve()
-    if _parent_is_make():
-        # `make run` killed (even with SIGKILL): we get SIGTERM and stop everything.
+    if _parent_is_make() or os.environ.get("DEVSTACK_DIE_WITH_PARENT") == "1":
+        # `make run` (or a script such as scripts/load.sh) killed, even with SIGKILL: we
+        # get SIGTERM and stop everything.
         proc_util.set_own_death_signal(signal.SIGTERM)
     servers = LocalServers(
         data_dir=var,
@@ -74,6 +75,8 @@ def main() -> int:
     def stop(signum, _frame):
         raise KeyboardInterrupt
 
+    # Started in the background by a script, SIGINT comes ignored: Ctrl-C must still stop.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, stop)
     try:

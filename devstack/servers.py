@@ -377,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     def stop(signum, _frame):
         raise KeyboardInterrupt
 
+    # Started in the background by a script, SIGINT comes ignored: Ctrl-C must still stop.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, stop)
     try:
