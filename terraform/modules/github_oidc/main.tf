@@ -149,13 +149,13 @@ locals {
       {
         Sid      = "ReadTables"
         Effect   = "Allow"
-        Action   = ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
+        Action   = ["dynamodb:Describe*", "dynamodb:ListTagsOfResource"]
         Resource = local.table_arns
       },
       {
         Sid      = "ReadRoles"
         Effect   = "Allow"
-        Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]
+        Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"]
         Resource = concat(local.stack_role_arns, local.ci_role_arns)
       },
       {
@@ -167,7 +167,7 @@ locals {
       {
         Sid      = "ReadFunction"
         Effect   = "Allow"
-        Action   = ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetPolicy", "lambda:ListVersionsByFunction"]
+        Action   = ["lambda:Get*", "lambda:List*"]
         Resource = local.function_arns
       },
       {
@@ -265,9 +265,8 @@ locals {
         Sid    = "Tables"
         Effect = "Allow"
         Action = [
-          "dynamodb:CreateTable", "dynamodb:UpdateTable", "dynamodb:DescribeTable",
-          "dynamodb:DescribeContinuousBackups", "dynamodb:UpdateContinuousBackups",
-          "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive",
+          "dynamodb:CreateTable", "dynamodb:UpdateTable", "dynamodb:Describe*",
+          "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive",
           "dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:ListTagsOfResource",
         ]
         Resource = local.table_arns
@@ -280,14 +279,14 @@ locals {
         Action = [
           "iam:CreateRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
           "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
-          "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+          "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags",
         ]
         Resource = local.stack_role_arns
       },
       {
         Sid      = "ReadCiRoles"
         Effect   = "Allow"
-        Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetOpenIDConnectProvider"]
+        Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:GetOpenIDConnectProvider"]
         Resource = concat(local.ci_role_arns, [local.oidc_provider_arn])
       },
       {
@@ -391,6 +390,7 @@ locals {
           "lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
           "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListVersionsByFunction",
           "lambda:PublishVersion", "lambda:InvokeFunction", "lambda:GetFunctionConcurrency",
+          "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency",
           "lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:TagResource",
           "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
         ]
