@@ -351,6 +351,13 @@ locals {
         Resource = local.function_arns
       },
       ],
+      var.state.lock_table_arn == null ? [] : [{
+        # State locking in DynamoDB (Terraform < 1.10 or an older backend configuration).
+        Sid      = "LockTable"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+        Resource = var.state.lock_table_arn
+      }],
       [for s in var.extra_deploy_statements : { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = s.resources }],
       [
         {

@@ -104,6 +104,7 @@ run "production_deploy_role_and_main_branch_subject" {
     deploy_environment       = "production"
     deploy_allow_main_branch = true
     oidc_provider_arn        = "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com"
+    state                    = { bucket = "state", key = "production.tfstate", lock_table_arn = "arn:aws:dynamodb:eu-west-1:210987654321:table/terraform-locks" }
   }
 
   assert {
@@ -114,6 +115,11 @@ run "production_deploy_role_and_main_branch_subject" {
   assert {
     condition     = length(aws_iam_openid_connect_provider.this) == 0 && output.deploy_trust_policy.Statement[0].Principal.Federated == "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com"
     error_message = "An existing provider is used, not created; the account comes from its ARN."
+  }
+
+  assert {
+    condition     = [for s in output.deploy_policies.infrastructure.Statement : s.Resource if s.Sid == "LockTable"] == ["arn:aws:dynamodb:eu-west-1:210987654321:table/terraform-locks"]
+    error_message = "With a lock table, the deploy role may lock the state in it."
   }
 
   assert {
@@ -132,6 +138,11 @@ run "plan_role_is_read_only" {
       ]
     ]))
     error_message = "The plan role holds only Get*, List* and Describe* actions."
+  }
+
+  assert {
+    condition     = length([for s in output.deploy_policies.infrastructure.Statement : s if s.Sid == "LockTable"]) == 0
+    error_message = "Without a lock table, no DynamoDB lock permission."
   }
 
   assert {
