@@ -55,24 +55,66 @@ def _point_at(settings, *, s3_url, dynamodb_url, access_key, secret_key, suffix)
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
 
 
-@pytest.fixture
-def moto_stores(settings, monkeypatch):
+_MOTO_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def _moto_session():
+    """One mocked AWS per test worker: starting moto resets every backend, which costs
+    about a second; tests share it and ``moto_stores`` empties the stores after each.
+    Requests to the local servers (127.0.0.1) do not match moto's AWS URLs and pass through."""
     from moto import mock_aws
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        _point_at(settings, s3_url=None, dynamodb_url=None, access_key=None, secret_key=None, suffix="moto")
-        _reset_clients()
-        from imageplatform.stores import stores_ensure
+    saved = {name: os.environ.get(name) for name in _MOTO_ENV}
+    os.environ.update(_MOTO_ENV)
+    mock = mock_aws()
+    mock.start()
+    yield mock
+    mock.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
-        stores_ensure()
-        yield "moto"
+
+def _empty_moto_stores(settings):
+    """Delete every item and object the test left (a few, on moto: cheap)."""
+    import boto3
+
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    for table in (settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE):
+        try:
+            key_names = [k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]]
+        except dynamodb.exceptions.ResourceNotFoundException:
+            continue
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                dynamodb.delete_item(TableName=table, Key={k: item[k] for k in key_names})
+    s3 = boto3.client("s3", region_name="us-east-1")
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=settings.GALLERY_BUCKET):
+            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if keys:
+                s3.delete_objects(Bucket=settings.GALLERY_BUCKET, Delete={"Objects": keys})
+    except s3.exceptions.NoSuchBucket:
+        pass
+
+
+@pytest.fixture
+def moto_stores(settings, _moto_session):
+    _point_at(settings, s3_url=None, dynamodb_url=None, access_key=None, secret_key=None, suffix="moto")
+    _reset_clients()
+    from imageplatform.stores import stores_ensure
+
+    stores_ensure()
+    yield "moto"
+    _empty_moto_stores(settings)
     _reset_clients()
 
 
