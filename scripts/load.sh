@@ -31,6 +31,7 @@ export DJANGO_SETTINGS_MODULE=imageplatform.settings.local
 export DYNAMODB_ENDPOINT_URL=http://127.0.0.1:$DYNALITE_PORT AWS_S3_ENDPOINT_URL=http://127.0.0.1:$S3RVER_PORT
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}   # keep the web log to warnings and errors (tracebacks)
 base=http://127.0.0.1:$PORT
+healthy() { "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$base/healthz" 2>/dev/null; }
 
 stack=
 cleanup() {
@@ -47,11 +48,11 @@ echo "==> starting the local stack on $base (data in $data)"
 DEVSTACK_DIE_WITH_PARENT=1 "$PY" -m devstack.run </dev/null >"$data/stack.log" 2>&1 &
 stack=$!
 for _ in $(seq 120); do
-  curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
+  healthy && break
   kill -0 "$stack" 2>/dev/null || { cat "$data/stack.log"; echo "error: the stack did not start" >&2; exit 1; }
   sleep 0.5
 done
-curl -fsS -o /dev/null "$base/healthz" || { cat "$data/stack.log"; echo "error: /healthz not ready" >&2; exit 1; }
+healthy || { cat "$data/stack.log"; echo "error: /healthz not ready" >&2; exit 1; }
 
 echo "==> creating the user and API token"
 export LOAD_USERNAME=loadtest
@@ -75,7 +76,6 @@ load_rc=0
 if [ ! -s "$LOAD_REPORT" ]; then
   tail -30 "$data/locust.log" >&2; echo "error: locust wrote no report" >&2; exit 1
 fi
-grep -v "^\s*$" "$data/locust.log" | grep -iv "greenlet\|^Traceback\|^  " | tail -5 || true
 
 # The tracebacks of any 5xx, from the web server's JSON log lines.
 if grep -Eq '"level": ?"ERROR"' "$data/stack.log"; then
