@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite. Unit tests (moto), integration tests (dynalite + s3rver,
-# started by a session fixture), browser tests (Debian's chromium via Playwright), then the
-# Terraform checks when terraform is installed. Extra pytest args: PYTEST_ARGS="-k upload".
+# started by a session fixture), browser tests (Debian's chromium via Playwright), the
+# rehearsal (scripts/rehearse.sh), then the Terraform checks when terraform is installed.
+# Extra pytest args: PYTEST_ARGS="-k upload".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONDONTWRITEBYTECODE=1
@@ -15,6 +16,9 @@ if [ -f scripts/test-postgres.sh ]; then
   echo "==> pytest (PostgreSQL)"
   bash scripts/test-postgres.sh
 fi
+
+echo "==> rehearsal (the package, production settings, emulated AWS, PostgreSQL)"
+bash scripts/rehearse.sh
 
 if command -v terraform >/dev/null 2>&1 && [ -f terraform/scripts/check.sh ]; then
   echo "==> terraform checks"
