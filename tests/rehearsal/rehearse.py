@@ -338,25 +338,31 @@ def cloudfront_key_pem() -> str:
 
 
 # --------------------------------------------------------------------------- IAM fit
-def evaluate_calls(record_file: Path, stage: str):
-    """The IAM fit of the recorded calls: (allowed?, text) or None when nothing evaluates yet.
+def evaluate_calls(record_file: Path, stage: str, name_map: dict):
+    """The IAM fit of the recorded calls against the role Terraform renders for the stage.
 
-    TODO(tests/iam): hook point for the IAM-fit evaluator. It is called as
-    ``tests.iam.evaluate.evaluate_file(path, env=<terraform env>)`` and should return a dict
-    with ``calls`` (int) and ``denied`` (a list of texts, one per call the role refuses).
+    Returns ``(ok, denied texts)``, or None when there is nothing to evaluate with (no
+    tests/iam evaluator, or no terraform to render the policy). ``name_map`` maps the
+    names only the emulated account has (moto's secret ARNs) onto Terraform's.
     """
     terraform_env = {"dev": "staging"}.get(stage, stage)
+    sys.path.insert(0, str(ROOT))
     try:
-        sys.path.insert(0, str(ROOT))
         from tests.iam import evaluate
     except ImportError:
         return None
     fn = getattr(evaluate, "evaluate_file", None)
     if fn is None:
         return None
-    result = fn(str(record_file), env=terraform_env)
+    try:
+        result = fn(str(record_file), env=terraform_env, extra_map=name_map)
+    except Exception as exc:  # no terraform, or a Terraform tree that does not plan
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"      IAM fit not evaluated ({type(exc).__name__}): {first[:300]}")
+        print("      (IAM_POLICY_REV=HEAD renders the committed Terraform instead of the working tree)")
+        return None
     denied = list(result.get("denied", []))
-    return (not denied, denied)
+    return (bool(result.get("ok")) and not denied, denied)
 
 
 # --------------------------------------------------------------------------- the journey
@@ -377,6 +383,7 @@ class Rehearsal:
         self.user_password = secrets.token_urlsafe(16) + "aA1!"
         self.staff_password = secrets.token_urlsafe(16) + "aA1!"
         self.api_token = ""
+        self.name_map: dict = {}
 
     # ---- bookkeeping
     def step(self, name, fn):
@@ -431,6 +438,7 @@ class Rehearsal:
         endpoint = f"http://127.0.0.1:{port}"
         self.endpoint = endpoint
         pem = cloudfront_key_pem() if self.env.get("CLOUDFRONT_KEY_ID") else ""
+        terraform_arns = {k: self.env[k] for k in ("APP_SECRET_ARN", "DATABASE_SECRET_ARN")}
         self.app_secret = provision(
             {"endpoint": endpoint},
             self.env,
@@ -439,6 +447,7 @@ class Rehearsal:
             db_password=self.args.db_password,
             cloudfront_pem=pem,
         )
+        self.name_map = {self.env[k]: arn for k, arn in terraform_arns.items()}
         self.origin_header = self.env.get("ORIGIN_VERIFY_HEADER", "X-Origin-Verify")
         cf = self.env.get("CLOUDFRONT_DOMAIN")
         self.file_origins = tuple(o for o in (endpoint + "/", f"https://{cf}/" if cf else "") if o)
@@ -837,9 +846,9 @@ class Rehearsal:
         if os.environ.get("REHEARSAL_VERBOSE"):
             for key, n in sorted(ops.items()):
                 print(f"      {n:4d}  {key}")
-        verdict = evaluate_calls(self.record_file, self.stage)
+        verdict = evaluate_calls(self.record_file, self.stage, self.name_map)
         if verdict is None:
-            return len(lines), "not yet evaluated", True
+            return len(lines), "not evaluated", True
         ok, denied = verdict
         for text in denied[:20]:
             print(f"DENY  {text}")
