@@ -170,6 +170,27 @@ def evaluate_records(records: list[dict], policy: dict, *, extra_map: dict | Non
     return report
 
 
+def evaluate_file(path, *, env: str = "staging", policy_file: str | None = None, extra_map=None) -> dict:
+    """For tools (make rehearse): the verdict on a record file as plain data.
+
+    ``{"calls": int, "denied": [text, ...], "errors": [text, ...], "unused": [text, ...],
+    "ok": bool, "text": the full report}``. Raises TerraformMissing without terraform.
+    """
+    report = evaluate_records(
+        load_records(path), load_policy(env=env, policy_file=policy_file), extra_map=extra_map
+    )
+    lines = report.text().splitlines()
+    return {
+        "calls": report.calls,
+        "denied": [line.strip() for line in lines if line.strip().startswith("DENIED")]
+        + [line.strip() for line in lines if line.strip().startswith("ERROR")],
+        "errors": [f"{r.get('service')}:{r.get('operation')}: {m}" for r, m in report.errors],
+        "unused": [f"{u['sid']}: {', '.join(u['actions'] + u['resources'])}" for u in report.unused],
+        "ok": report.ok,
+        "text": report.text(),
+    }
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Judge recorded AWS calls against the Lambda role's policies.")
     ap.add_argument("record", help="JSON lines written by tests/iam/recorder.py")

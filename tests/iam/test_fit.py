@@ -7,6 +7,7 @@ with ``-rA`` or ``-s`` to see them).
 """
 
 import copy
+import uuid
 
 import pytest
 
@@ -131,6 +132,41 @@ def test_index_grants_are_needed(slice_records, staging_policy):
     assert all("/index/" in r.resource for r, _, _ in report.denied)
 
 
+@pytest.fixture
+def secrets_records(moto_stores, settings, tmp_path):
+    """Production's cold start reads two secrets (imageplatform/secrets.py)."""
+    import json
+
+    import boto3
+
+    from imageplatform import secrets
+
+    sm = boto3.client("secretsmanager", region_name="us-east-1")
+    suffix = uuid.uuid4().hex[:8]
+    settings.APP_SECRET_ARN = sm.create_secret(
+        Name=f"local-{suffix}/app", SecretString=json.dumps({"a": "b"})
+    )["ARN"]
+    settings.DATABASE_SECRET_ARN = sm.create_secret(
+        Name=f"local-{suffix}/db", SecretString=json.dumps({"c": "d"})
+    )["ARN"]
+    path = tmp_path / "calls.jsonl"
+    secrets.forget()
+    try:
+        with recorder.recording(path):
+            secrets.secret_json(settings.APP_SECRET_ARN, "us-east-1")
+            secrets.secret_json(settings.DATABASE_SECRET_ARN, "us-east-1")
+    finally:
+        secrets.forget()
+    return load_records(path)
+
+
+@pytest.mark.parametrize("env", ["staging", "production"])
+def test_cold_start_secrets_fit_the_role(env, secrets_records, request):
+    report = _judge(secrets_records, request.getfixturevalue(f"{env}_policy"))
+    assert report.calls == 2 and set(report.by_operation) == {"secretsmanager:GetSecretValue"}
+    assert report.ok, report.text()
+
+
 def test_health_check_denies_nothing_but_head_bucket(health_records, staging_policy):
     """Whatever happens to the finding below, nothing else in /healthz may be denied."""
     report = evaluate_records(health_records, staging_policy)
@@ -139,13 +175,28 @@ def test_health_check_denies_nothing_but_head_bucket(health_records, staging_pol
         assert {(r["service"], r["operation"]) for r in recs} == {("s3", "HeadBucket")}, report.text()
 
 
+def test_the_agreed_health_probe_is_allowed(staging_policy, production_policy):
+    """What the Terraform's HealthCheckListing grant was made for (and nothing wider)."""
+    probe = {
+        "service": "s3",
+        "operation": "ListObjectsV2",
+        "params": {"Bucket": "test-gallery-moto", "Prefix": "healthz/", "MaxKeys": 1},
+        "names": {"GALLERY_BUCKET": "test-gallery-moto"},
+    }
+    whole_bucket = {**probe, "params": {"Bucket": "test-gallery-moto", "MaxKeys": 1}}
+    for policy in (staging_policy, production_policy):
+        assert evaluate_records([probe], policy).ok
+        assert not evaluate_records([whole_bucket], policy).ok
+
+
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "Finding: /healthz's S3 probe is HeadBucket = s3:ListBucket with no s3:prefix, but the "
-        "role grants ListBucket only under StringLike s3:prefix (ListMediaPrefixes). Fix is in "
-        "terraform/modules/platform/main.tf (Terraform engineer) or gallery/storage.py's "
-        "bucket_reachable (lead); not landed yet."
+        "Finding: /healthz's S3 probe (gallery/storage.py bucket_reachable) is HeadBucket, i.e. "
+        "s3:ListBucket with no s3:prefix, which the role does not grant. The Terraform side "
+        "(HealthCheckListing: s3:prefix = healthz/) landed; the app side, "
+        "list_objects_v2(Bucket=..., Prefix='healthz/', MaxKeys=1) in the lead's gallery/storage.py, "
+        "has not. Remove this marker when it lands (strict: the test then XPASSes and fails)."
     ),
 )
 def test_health_check_fits_the_staging_role(health_records, staging_policy):
