@@ -39,9 +39,15 @@ import threading
 
 try:  # as tests.iam.recorder, or loaded by path as "recorder"
     from . import actions
-except ImportError:  # pragma: no cover - the by-path case
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import actions  # type: ignore[no-redef]
+except ImportError:  # the by-path case: load actions.py beside this file, under its own name
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "iam_recorder_actions", os.path.join(os.path.dirname(os.path.abspath(__file__)), "actions.py")
+    )
+    actions = importlib.util.module_from_spec(_spec)
+    sys.modules[_spec.name] = actions
+    _spec.loader.exec_module(actions)
 
 ENV_VAR = "IAM_RECORD_FILE"
 NAME_SETTINGS = (
