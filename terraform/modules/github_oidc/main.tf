@@ -98,6 +98,13 @@ locals {
   alarm_arns = [
     for region in distinct([var.region, "us-east-1"]) : "arn:${local.partition}:cloudwatch:${region}:${local.account_id}:alarm:${var.name_prefix}-*"
   ]
+  rds_arns = [
+    for kind in ["cluster", "db", "subgrp", "cluster-pg", "cluster-snapshot"] :
+    "arn:${local.partition}:rds:${var.region}:${local.account_id}:${kind}:${var.name_prefix}*"
+  ]
+  secret_arns    = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.name_prefix}/*"]
+  rds_secret_arn = "arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:rds!cluster-*"
+  ec2_arn        = "arn:${local.partition}:ec2:${var.region}:${local.account_id}"
   web_acl_arns = [
     "arn:${local.partition}:wafv2:us-east-1:${local.account_id}:global/webacl/${var.name_prefix}*/*",
     "arn:${local.partition}:wafv2:us-east-1:${local.account_id}:global/managedruleset/*/*",
@@ -196,6 +203,7 @@ locals {
         Resource = "${local.arn_prefix.cloudfront}:*"
       },
       ],
+      [for s in local.network_plan_statements : s if var.manage_network_and_database],
       [for s in var.extra_plan_statements : { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = s.resources }],
     )
   }
@@ -351,6 +359,7 @@ locals {
         Resource = local.function_arns
       },
       ],
+      [for s in local.network_deploy_statements : s if var.manage_network_and_database],
       var.state.lock_table_arn == null ? [] : [{
         # State locking in DynamoDB (Terraform < 1.10 or an older backend configuration).
         Sid      = "LockTable"
@@ -375,10 +384,13 @@ locals {
           Resource = concat(local.ci_role_arns, [local.oidc_provider_arn])
         },
         {
-          Sid      = "DenyDeletingData"
-          Effect   = "Deny"
-          Action   = ["s3:DeleteBucket", "dynamodb:DeleteTable", "dynamodb:DeleteBackup", "cloudfront:DeleteDistribution"]
-          Resource = concat(local.bucket_arns, local.table_arns, ["${local.arn_prefix.cloudfront}:distribution/*"])
+          Sid    = "DenyDeletingData"
+          Effect = "Deny"
+          Action = [
+            "s3:DeleteBucket", "dynamodb:DeleteTable", "dynamodb:DeleteBackup", "cloudfront:DeleteDistribution",
+            "rds:DeleteDBCluster", "rds:DeleteDBInstance", "rds:DeleteDBClusterSnapshot", "secretsmanager:DeleteSecret",
+          ]
+          Resource = concat(local.bucket_arns, local.table_arns, local.rds_arns, local.secret_arns, [local.rds_secret_arn], ["${local.arn_prefix.cloudfront}:distribution/*"])
         },
       ],
     )
@@ -402,6 +414,14 @@ locals {
           "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
         ]
         Resource = local.function_arns
+      },
+      {
+        # Lambda checks the VPC configuration Zappa sets (subnets, security groups) with the
+        # caller's rights; EC2's Describe calls support no resource-level permissions.
+        Sid      = "VpcConfigLookups"
+        Effect   = "Allow"
+        Action   = ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]
+        Resource = "*"
       },
       {
         Sid      = "PassExecutionRole"
@@ -471,4 +491,108 @@ locals {
       },
     ]
   }
+}
+
+################################################################################
+# The private network, Aurora and the app secret (manage_network_and_database)
+################################################################################
+
+locals {
+  network_plan_statements = [
+    {
+      # EC2's Describe calls support no resource-level permissions.
+      Sid      = "ReadNetwork"
+      Effect   = "Allow"
+      Action   = ["ec2:Describe*"]
+      Resource = "*"
+    },
+    {
+      Sid      = "ReadDatabase"
+      Effect   = "Allow"
+      Action   = ["rds:Describe*", "rds:ListTagsForResource"]
+      Resource = local.rds_arns
+    },
+    {
+      # The platform reads the app secret on every plan (origin-verify header of the
+      # distribution); the state holds the same values, which the role reads anyway.
+      Sid      = "ReadAppSecret"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:GetResourcePolicy"]
+      Resource = local.secret_arns
+    },
+    {
+      # data "aws_secretsmanager_random_password": generates, reads nothing.
+      Sid      = "RandomPassword"
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetRandomPassword"
+      Resource = "*"
+    },
+  ]
+
+  network_deploy_statements = [
+    {
+      # EC2's Describe calls support no resource-level permissions.
+      Sid      = "ReadNetwork"
+      Effect   = "Allow"
+      Action   = ["ec2:Describe*"]
+      Resource = "*"
+    },
+    {
+      # The private network's pieces only (no instance, no NAT, no internet gateway),
+      # in this account and region.
+      Sid    = "Network"
+      Effect = "Allow"
+      Action = [
+        "ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet",
+        "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
+        "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint",
+        "ec2:DeleteVpcEndpoints", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "ec2:CreateTags", "ec2:DeleteTags",
+      ]
+      Resource = "${local.ec2_arn}:*"
+    },
+    {
+      # Flow logs delivered to the logs bucket (S3 destination) in the stack's region.
+      Sid      = "FlowLogDelivery"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"]
+      Resource = "arn:${local.partition}:logs:${var.region}:${local.account_id}:*"
+    },
+    {
+      Sid    = "Database"
+      Effect = "Allow"
+      Action = [
+        "rds:Describe*", "rds:ListTagsForResource", "rds:AddTagsToResource", "rds:RemoveTagsFromResource",
+        "rds:CreateDBCluster", "rds:ModifyDBCluster", "rds:CreateDBInstance", "rds:ModifyDBInstance",
+        "rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:CreateDBClusterParameterGroup",
+        "rds:ModifyDBClusterParameterGroup",
+      ]
+      Resource = concat(local.rds_arns, ["arn:${local.partition}:rds:${var.region}:${local.account_id}:pg:default.*", "arn:${local.partition}:rds:${var.region}:${local.account_id}:og:default:*"])
+    },
+    {
+      # RDS keeps the master password in a secret of its own (manage_master_user_password).
+      Sid      = "DatabaseMasterSecret"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:RotateSecret", "secretsmanager:DescribeSecret"]
+      Resource = local.rds_secret_arn
+    },
+    {
+      Sid    = "AppSecret"
+      Effect = "Allow"
+      Action = [
+        "secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:GetResourcePolicy",
+        "secretsmanager:TagResource", "secretsmanager:UntagResource",
+      ]
+      Resource = local.secret_arns
+    },
+    {
+      Sid      = "RandomPassword"
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetRandomPassword"
+      Resource = "*"
+    },
+  ]
 }

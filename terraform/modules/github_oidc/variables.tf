@@ -84,6 +84,12 @@ variable "cloudfront_distribution_id" {
   type        = string
 }
 
+variable "manage_network_and_database" {
+  description = "Whether the stack has the private network (VPC, subnets, endpoints, security groups, flow logs), Aurora and the Secrets Manager app secret named after name_prefix, so that the roles may plan and apply them."
+  type        = bool
+  default     = true
+}
+
 variable "extra_deploy_statements" {
   description = "More IAM statements for the deploy role, for resources added to the stack later (VPC, database, secrets): list of {sid, actions, resources}. Keep them scoped."
   type = list(object({

@@ -146,8 +146,12 @@ run "plan_role_is_read_only" {
   }
 
   assert {
-    condition     = alltrue([for s in output.plan_policy.Statement : s.Effect == "Allow" && s.Resource != "*"])
-    error_message = "No statement of the plan role has Resource \"*\"."
+    condition = alltrue([
+      for s in output.plan_policy.Statement : s.Effect == "Allow" && (
+        s.Resource != "*" || alltrue([for a in flatten([s.Action]) : contains(["ec2:Describe*", "secretsmanager:GetRandomPassword"], a)])
+      )
+    ])
+    error_message = "Resource \"*\" only for calls without resource-level permissions (EC2's Describe*, GetRandomPassword)."
   }
 
   assert {
@@ -164,9 +168,11 @@ run "deploy_role_is_scoped_and_cannot_change_ci_access" {
   assert {
     condition = alltrue([
       for s in concat(output.deploy_policies.infrastructure.Statement, output.deploy_policies.code.Statement) :
-      s.Resource != "*" && !contains(flatten([s.Resource]), "*")
+      !contains(flatten([s.Resource]), "*") || alltrue([
+        for a in flatten([s.Action]) : contains(["ec2:Describe*", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "secretsmanager:GetRandomPassword"], a)
+      ])
     ])
-    error_message = "No statement of the deploy role has Resource \"*\"."
+    error_message = "Resource \"*\" only for calls without resource-level permissions (EC2's Describe*, GetRandomPassword)."
   }
 
   assert {
@@ -183,9 +189,10 @@ run "deploy_role_is_scoped_and_cannot_change_ci_access" {
   assert {
     condition = anytrue([
       for s in output.deploy_policies.infrastructure.Statement :
-      s.Effect == "Deny" && contains(flatten([s.Action]), "dynamodb:DeleteTable") && contains(flatten([s.Action]), "s3:DeleteBucket")
+      s.Effect == "Deny" && contains(flatten([s.Action]), "dynamodb:DeleteTable") && contains(flatten([s.Action]), "s3:DeleteBucket") &&
+      contains(flatten([s.Action]), "rds:DeleteDBCluster") && contains(flatten([s.Action]), "secretsmanager:DeleteSecret")
     ])
-    error_message = "Deleting tables and buckets is denied."
+    error_message = "Deleting tables, buckets, the database and secrets is denied."
   }
 
   assert {
@@ -206,6 +213,27 @@ run "deploy_role_is_scoped_and_cannot_change_ci_access" {
   assert {
     condition     = [for s in output.deploy_policies.infrastructure.Statement : s.Resource if s.Sid == "StackRoles"] == [["arn:aws:iam::123456789012:role/imageplatform-staging-*"]]
     error_message = "IAM writes only on the stack's roles (whose prefix the CI roles do not share)."
+  }
+}
+
+run "without_network_and_database_no_ec2_rds_or_secrets" {
+  command = apply
+
+  variables {
+    manage_network_and_database = false
+  }
+
+  assert {
+    condition = alltrue([
+      for s in concat(output.plan_policy.Statement, output.deploy_policies.infrastructure.Statement) :
+      s.Effect == "Deny" || alltrue([for a in flatten([s.Action]) : !startswith(a, "ec2:") && !startswith(a, "rds:") && !startswith(a, "secretsmanager:")])
+    ])
+    error_message = "No EC2, RDS or Secrets Manager permission when the stack has none of them."
+  }
+
+  assert {
+    condition     = alltrue([for s in output.plan_policy.Statement : s.Resource != "*"])
+    error_message = "Then no Resource \"*\" at all in the plan role."
   }
 }
 
