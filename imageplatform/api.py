@@ -1,15 +1,52 @@
 """The JSON API (/api/v1/), with its OpenAPI document at /api/v1/openapi.json.
 
-Errors are always JSON ``{"error": code, "detail": text}`` with a 4xx status.
+Errors are always JSON ``{"error": code, "detail": text}``: a 4xx for the client's
+mistakes, 503 with ``Retry-After`` while a store is down, 500 for our own bugs (logged).
+JSON bodies must be objects sent as ``Content-Type: application/json``.
 """
+
+import json
+import logging
 
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from accounts.services import token_authenticate
+from imageplatform import outages
 from imageplatform.errors import PlatformError
+from imageplatform.middleware import body_error
+
+log = logging.getLogger(__name__)
+
+
+class UnsupportedMediaType(PlatformError):
+    code = "unsupported_media_type"
+    status = 415
+    default_detail = "Send the body as JSON with 'Content-Type: application/json'."
+
+
+class NotAJsonObject(PlatformError):
+    code = "invalid_request"
+    default_detail = "The body must be a JSON object."
+
+
+class JsonObjectParser(Parser):
+    """JSON bodies: only ``application/json``, only an object (never a bare string or a
+    list that ninja would otherwise spread over the fields)."""
+
+    def parse_body(self, request):
+        if request.content_type != "application/json":
+            raise UnsupportedMediaType
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise NotAJsonObject("The body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise NotAJsonObject
+        return data
 
 
 class BearerToken(HttpBearer):
@@ -29,6 +66,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
     docs_url="/docs",
+    parser=JsonObjectParser(),
 )
 
 
@@ -68,7 +106,24 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # ninja wraps whatever the body parser raised in a 400 "Cannot parse request body".
+    if isinstance(exc.__cause__, PlatformError):
+        return on_platform_error(request, exc.__cause__)
     return error(request, "error", str(exc), exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_exception(request, exc: Exception):
+    """Bodies Django could not parse (4xx), store outages (503), and our bugs (500)."""
+    refused = body_error(exc)
+    if refused is not None:
+        request._mark_post_parse_error()
+        return error(request, *refused)
+    if outages.outage(exc) is not None:
+        outages.log_outage(exc)
+        return outages.unavailable_headers(error(request, "store_unavailable", outages.DETAIL, 503))
+    log.error("unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return error(request, "server_error", "Something went wrong on our side; the error has been logged.", 500)
 
 
 @api.exception_handler(Http404)

@@ -122,6 +122,13 @@ def _user_id(request) -> str | None:
     return None
 
 
+def _content_length(request) -> int | None:
+    """The declared body size; None when the header is not a number (the request is
+    refused with a 400, and logged all the same)."""
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 class RequestLogMiddleware:
     """Logs ``request`` once per request: method, route, status, duration, user, image."""
 
@@ -145,7 +152,7 @@ class RequestLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": _user_id(request),
                     "image_id": kwargs.get("image_id"),
-                    "bytes_in": int(request.META.get("CONTENT_LENGTH") or 0),
+                    "bytes_in": _content_length(request),
                 },
             )
         response.headers.setdefault("X-Request-Id", request_id)

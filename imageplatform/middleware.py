@@ -1,6 +1,60 @@
-"""API responses are JSON even where Django answers by itself (405 Method Not Allowed)."""
+"""Errors in the documented shape wherever Django or a store fails outside the API's
+handlers: JSON ``{"error", "detail"}`` under /api/, the error page elsewhere.
 
-from django.http import JsonResponse
+- ``ApiJsonErrorsMiddleware``: 405 answers that Django makes by itself become JSON.
+- ``MalformedRequestMiddleware``: refuses what would make Django or a view fail (a
+  non-numeric Content-Length, a charset that is no text encoding, a form body that does
+  not parse or is over the DATA_UPLOAD_MAX_* limits) with a 4xx before anyone reads it.
+- ``StoreOutageMiddleware``: a page whose store is down answers 503 with Retry-After.
+"""
+
+import codecs
+
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+
+from imageplatform import outages
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(request, code: str, detail: str, status: int, *, title: str = "Bad request"):
+    """JSON under /api/, the site's error page elsewhere."""
+    if is_api(request):
+        return JsonResponse({"error": code, "detail": detail}, status=status)
+    return render(request, "error.html", {"title": title, "detail": detail}, status=status)
+
+
+def body_error(exc: Exception) -> tuple[str, str, int] | None:
+    """(code, detail, status) of a request body Django refused to parse, else None."""
+    if isinstance(exc, RequestDataTooBig):
+        return "request_too_large", "The request body is larger than the limit.", 413
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return "too_many_fields", "The request has too many form fields or files.", 400
+    if isinstance(exc, MultiPartParserError):
+        return "malformed_request", f"The multipart body could not be parsed: {exc}", 400
+    if isinstance(exc, (SuspiciousOperation, BadRequest, UnreadablePostError)):
+        return "malformed_request", "The request body could not be read.", 400
+    return None
+
+
+def is_text_encoding(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset)._is_text_encoding
+    except (LookupError, TypeError, ValueError):
+        return False
 
 
 class ApiJsonErrorsMiddleware:
@@ -25,3 +79,59 @@ class ApiJsonErrorsMiddleware:
             json_response["Allow"] = allowed
             return json_response
         return response
+
+
+class MalformedRequestMiddleware:
+    """Refuses malformed requests early. Pages' form bodies are parsed here, inside a
+    ``try``: otherwise the CSRF middleware parses them first, where a failure is no
+    view's exception and becomes a 500. The API parses its own bodies (its handlers
+    answer JSON), so that JSON endpoints can still read the raw body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = request.META.get("CONTENT_LENGTH")
+        if length and not (length.isascii() and length.isdigit()):
+            return error_response(
+                request, "bad_content_length", "The Content-Length header is not a number.", 400
+            )
+        charset = request.content_params.get("charset")
+        if charset is not None and not is_text_encoding(charset):
+            return error_response(
+                request,
+                "unsupported_charset",
+                "The charset of the Content-Type is not a known text encoding.",
+                415,
+                title="Unsupported charset",
+            )
+        if not is_api(request) and request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                request.POST  # noqa: B018 - parses the body (and the files) once, here
+            except Exception as exc:
+                refused = body_error(exc)
+                if refused is None:
+                    raise
+                request._mark_post_parse_error()
+                code, detail, status = refused
+                return error_response(request, code, detail, status)
+        return self.get_response(request)
+
+
+class StoreOutageMiddleware:
+    """A view whose store is down (see imageplatform.outages) answers 503, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if outages.outage(exception) is None:
+            return None
+        outages.log_outage(exception)
+        response = error_response(
+            request, "store_unavailable", outages.DETAIL, 503, title="Temporarily unavailable"
+        )
+        return outages.unavailable_headers(response)

@@ -39,7 +39,9 @@ MIDDLEWARE = [
     "imageplatform.logging.RequestLogMiddleware",  # first: times and logs every response
     "django.middleware.security.SecurityMiddleware",
     "gallery.middleware.UploadLimitMiddleware",
+    "imageplatform.middleware.MalformedRequestMiddleware",  # 4xx before a body is misread
     "imageplatform.middleware.ApiJsonErrorsMiddleware",
+    "imageplatform.middleware.StoreOutageMiddleware",  # a store down: 503, not 500
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
