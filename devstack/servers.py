@@ -224,7 +224,8 @@ class LocalServers:
         return done
 
     def _unrecorded_processes(self) -> list[tuple[int, str]]:
-        """dynalite/s3rver on this data folder, and runserver with VAR_DIR = this folder."""
+        """dynalite/s3rver on this data folder (a second one could not open its LevelDB
+        anyway), and make run's web server with VAR_DIR = this folder."""
         found = []
         markers = {
             "dynalite": ("--path", str(self.data_dir / "dynamodb")),
@@ -243,10 +244,14 @@ class LocalServers:
                     argv, flag, value
                 ):
                     found.append((pid, name))
+            # make run's web server exactly (--noreload, the ports in its environment); a
+            # runserver started by hand on the same data is left alone.
             if (
                 str(ROOT / "manage.py") in argv
                 and "runserver" in argv
+                and "--noreload" in argv
                 and proc_util.environ_value(pid, "VAR_DIR") in (str(self.data_dir), f"{self.data_dir}/")
+                and proc_util.environ_value(pid, "S3RVER_PORT") is not None
             ):
                 found.append((pid, "web server"))
         return found

@@ -218,8 +218,26 @@ def test_leftovers_of_a_dead_supervisor_are_stopped_and_the_data_kept(data, stra
         leftovers[name] = proc.pid
         if name == "dynalite":  # one with a PID file, one found by its command line only
             procs.write_pidfile(data / "run", name, proc.pid, cmd, port)
-    for port in ports:
-        deadline = time.monotonic() + 20
+    # make run's web server as older code left it: no PID file, found by its environment.
+    web_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "imageplatform.settings.local",
+        "VAR_DIR": str(data),
+        "S3RVER_PORT": str(ports[1]),
+        "DYNALITE_PORT": str(ports[0]),
+    }
+    web_port = free_port()
+    web = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{web_port}", "--noreload"],
+        env=web_env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stray.append(web)
+    leftovers["web server"] = web.pid
+    for port in (*ports, web_port):
+        deadline = time.monotonic() + 30
         while not procs.port_owners(port) and time.monotonic() < deadline:
             time.sleep(0.1)
     write_data(*ports)
@@ -234,6 +252,7 @@ def test_leftovers_of_a_dead_supervisor_are_stopped_and_the_data_kept(data, stra
             for line in said
         ), said
         assert f"stopped leftover s3rver (pid {leftovers['s3rver']}, no PID file) from a previous run" in said
+        assert f"stopped leftover web server (pid {web.pid}, no PID file) from a previous run" in said
         assert_data_intact(*ports)
     finally:
         servers.stop()
