@@ -10,12 +10,18 @@ recorder.install(None)
 
 
 def _policy(env):
-    from tests.iam.policies import TerraformMissing, describe, extract
+    from tests.iam.policies import ExtractionError, TerraformMissing, describe, extract
 
     try:
         result = extract(env)
     except TerraformMissing as exc:
         pytest.skip(str(exc))
+    except ExtractionError as exc:
+        pytest.fail(
+            f"cannot render the {env} role's policy, so the IAM fit cannot be proved:\n{exc}\n"
+            "(IAM_POLICY_REV=HEAD renders the committed Terraform instead of the working tree)",
+            pytrace=False,
+        )
     result["note"] = describe(result)  # printed with each report: where it came from, what was substituted
     return result
 
