@@ -182,3 +182,11 @@ def _isolated_var(settings, tmp_path):
 
 
 os.environ.setdefault("TMPDIR", tempfile.gettempdir())
+
+
+def pytest_collection_modifyitems(config, items):
+    """The Lambda package tests build and unzip the package and drive it against the local
+    servers: integration tests, not part of the fast unit run."""
+    for item in items:
+        if "/tests/lambda/" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)

@@ -12,7 +12,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from imageplatform.dynamo import SettingsMeta
@@ -51,6 +51,18 @@ class PublicIndex(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class AttentionIndex(GlobalSecondaryIndex):
+    """Sparse: ``attention`` is set only while an image is not settled (``pending``,
+    ``failed``, ``deleting``), so `manage.py repair` finds every leftover with a Query."""
+
+    class Meta:
+        index_name = "attention-created-index"
+        projection = KeysOnlyProjection()
+
+    attention = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class ImageItem(Model):
     class Meta(metaclass=SettingsMeta):
         table_setting = "GALLERY_TABLE"
@@ -67,7 +79,7 @@ class ImageItem(Model):
     original_filename = UnicodeAttribute(default="")
     visibility = UnicodeAttribute(default="private")  # private | unlisted | public
 
-    status = UnicodeAttribute(default="pending")  # pending | ready | rejected | failed
+    status = UnicodeAttribute(default="pending")  # pending | ready | rejected | failed | deleting
     reason = UnicodeAttribute(null=True)  # why rejected/failed, shown to the owner
 
     original_key = UnicodeAttribute()
@@ -85,6 +97,7 @@ class ImageItem(Model):
     moderation_state = UnicodeAttribute(null=True)  # "pending_review" or "hidden"; unset otherwise
     reviewed_at = UTCDateTimeAttribute(null=True)  # when a moderator last decided
     public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
+    attention = UnicodeAttribute(null=True)  # the status while it is pending, failed or deleting
     short_code = UnicodeAttribute(null=True)  # the default short link (lists show it, no query each)
 
     version = VersionAttribute()
@@ -92,3 +105,4 @@ class ImageItem(Model):
     owner_index = OwnerIndex()
     moderation_index = ModerationIndex()
     public_index = PublicIndex()
+    attention_index = AttentionIndex()

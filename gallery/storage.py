@@ -71,6 +71,14 @@ def list_keys(key_prefix: str) -> list[str]:
     return keys
 
 
+def list_objects(key_prefix: str):
+    """(key, last modified) of every object under the prefix."""
+    client, bucket = s3_client(), media_storage().bucket_name
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix):
+        for obj in page.get("Contents", []):
+            yield obj["Key"], obj["LastModified"]
+
+
 def bucket_ensure() -> bool:
     """Create the bucket if it does not exist; True when it was created."""
     client, bucket = s3_client(), media_storage().bucket_name

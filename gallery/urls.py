@@ -15,4 +15,5 @@ urlpatterns = [
         "images/<str:image_id>/sizes/<str:name>/delete/", views.custom_size_delete, name="custom_size_delete"
     ),
     path("images/<str:image_id>/original/", views.original, name="original"),
+    path("images/<str:image_id>/retry/", views.retry, name="retry"),
 ]

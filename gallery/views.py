@@ -213,3 +213,20 @@ def original(request, image_id):
     """The untouched original, through a short-lived signed URL (owner only)."""
     image = _get_own(request, image_id)
     return HttpResponseRedirect(image.original_url)
+
+
+@login_required
+@require_POST
+def retry(request, image_id):
+    """"Try again" on an image whose processing failed."""
+    try:
+        image = services.image_retry(image_id=image_id, owner=_owner(request))
+    except ImageNotFound:
+        raise Http404("No such image.") from None
+    except GalleryError as exc:
+        messages.error(request, exc.detail)
+    except Exception:  # the store failed again: the image says so, the owner can retry later
+        messages.error(request, "Processing failed again. Please try again in a few minutes.")
+    else:
+        messages.success(request, f"{image.display_title} is ready.")
+    return redirect("gallery:detail", image_id=image_id)

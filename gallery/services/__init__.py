@@ -18,7 +18,7 @@ What happened to an image is announced through ``gallery.signals``.
 
 from gallery.services.editing import image_delete, image_set_short_code, image_update
 from gallery.services.moderation import MODERATION_ACTIONS, image_moderate
-from gallery.services.pipeline import image_process, image_upload, named_specs
+from gallery.services.pipeline import image_process, image_retry, image_upload, named_specs
 from gallery.services.queries import image_get, image_list, image_list_moderation, image_list_public
 from gallery.services.records import (
     SHARED,
@@ -53,6 +53,7 @@ __all__ = [
     "image_list_public",
     "image_moderate",
     "image_process",
+    "image_retry",
     "image_set_short_code",
     "image_update",
     "image_upload",

@@ -51,10 +51,19 @@ def image_update(
 
 
 def image_delete(*, image_id: str, owner: str | None) -> None:
-    """Remove every S3 object of the image and its record. ``image_deleted`` is sent
-    first: if a receiver fails (its store is down), nothing has been removed yet."""
+    """Remove every S3 object of the image and its record.
+
+    ``image_deleted`` is sent first: if a receiver fails (its store is down), nothing has
+    been removed yet. Then the record is marked "deleting" (findable by `repair`, which
+    finishes the job if the objects or the record cannot be removed now), the objects are
+    removed, and the record last."""
     image = to_image(get_item(image_id, owner), with_urls=False)
     signals.image_deleted.send(sender=Image, image=image)
+
+    def mark(item: ImageItem) -> None:
+        item.status, item.attention, item.public_feed = "deleting", "deleting", None
+
+    change_image(image_id, mark, owner=owner)
     remove_everything(image_id)
 
 

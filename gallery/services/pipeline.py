@@ -18,7 +18,7 @@ from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
 from gallery import renditions, signals, storage
-from gallery.exceptions import FileTooLarge, InvalidImage
+from gallery.exceptions import FileTooLarge, ImageNotReady, InvalidImage
 from gallery.models import ImageItem
 from gallery.services.records import (
     Image,
@@ -119,6 +119,7 @@ def image_upload(
         original_filename=filename,
         visibility=visibility,
         status="pending",
+        attention="pending",
         original_key=key,
         format=info.format,
         mime=info.mime,
@@ -145,18 +146,8 @@ def image_upload(
         log.exception("pipeline failed for image %s", image_id)
         mark_failed(image_id, f"Processing failed: {type(exc).__name__}")
         raise
-    # Robust: the image is ready whatever a receiver does; a receiver that failed (its
-    # store was down) leaves something `manage.py repair` finds, such as a missing link.
-    for receiver, result in signals.image_created.send_robust(sender=Image, image=image):
-        if isinstance(result, Exception):
-            log.error(
-                "image_created receiver failed",
-                exc_info=result,
-                extra={"image_id": image_id, "receiver": getattr(receiver, "__qualname__", str(receiver))},
-            )
     metrics.count("upload.accepted")
-    # Receivers may have added to the record (the default short link): answer with it.
-    return to_image(get_item(image_id))
+    return image
 
 
 # --------------------------------------------------------------------------- process
@@ -177,8 +168,26 @@ def image_process(*, image_id: str, data: bytes | None = None, force: bool = Fal
         if is_custom(name) and r.get("spec"):
             specs[name] = r["spec"]
 
+    was_ready = item.status == "ready"
     with metrics.timed("pipeline", image_id=image_id):
-        return run_pipeline(item, specs, existing, data)
+        image = run_pipeline(item, specs, existing, data)
+    if not was_ready and image.is_ready:
+        _announce_created(image)
+        image = to_image(get_item(image_id))  # receivers may have added to it (the short link)
+    return image
+
+
+def _announce_created(image: Image) -> None:
+    """``image_created``, the first time an image becomes ready (upload, retry, repair).
+    Robust: the image is ready whatever a receiver does; a receiver that failed (its store
+    was down) leaves something `manage.py repair` finds, such as a missing short link."""
+    for receiver, result in signals.image_created.send_robust(sender=Image, image=image):
+        if isinstance(result, Exception):
+            log.error(
+                "image_created receiver failed",
+                exc_info=result,
+                extra={"image_id": image.id, "receiver": getattr(receiver, "__qualname__", str(receiver))},
+            )
 
 
 def run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: bytes | None) -> Image:
@@ -199,6 +208,7 @@ def run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: b
     stale = [r["key"] for r in existing.values() if r.get("key") not in kept]
 
     item.status = "ready"
+    item.attention = None
     item.reason = None
     item.format, item.mime = info.format, info.mime
     item.width, item.height, item.frames = info.width, info.height, info.frames
@@ -223,7 +233,7 @@ def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict) -> Ima
         merged = renditions_of(fresh)
         for name, record in files.items():
             merged[name] = record
-        fresh.status, fresh.reason = "ready", None
+        fresh.status, fresh.reason, fresh.attention = "ready", None, None
         fresh.format, fresh.mime = info.format, info.mime
         fresh.width, fresh.height, fresh.frames = info.width, info.height, info.frames
         fresh.renditions = merged
@@ -234,11 +244,39 @@ def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict) -> Ima
 
 
 def mark_failed(image_id: str, reason: str) -> None:
+    """Record the failure so the owner sees it ("Try again") and `repair` finds it. If
+    even this write fails, the record stays "pending", which `repair` finds as well."""
     try:
-        item = get_item(image_id)
-        item.update(actions=[ImageItem.status.set("failed"), ImageItem.reason.set(reason)])
+        ImageItem(image_id).update(
+            actions=[
+                ImageItem.status.set("failed"),
+                ImageItem.attention.set("failed"),
+                ImageItem.reason.set(reason),
+                ImageItem.updated_at.set(now()),
+            ],
+            condition=ImageItem.id.exists() & (ImageItem.status != "ready"),
+            add_version_condition=False,
+        )
     except Exception:
         log.exception("could not mark image %s as failed", image_id)
+
+
+def image_retry(*, image_id: str, owner: str) -> Image:
+    """The owner's "Try again" on a failed (or stuck) image: run the pipeline again."""
+    item = get_item(image_id, owner)
+    if item.status == "ready":
+        return to_image(item)
+    if item.status not in ("failed", "pending"):
+        raise ImageNotReady("Only an image whose processing failed can be tried again.")
+    try:
+        return image_process(image_id=image_id, force=True)
+    except InvalidImage:
+        remove_everything(image_id)
+        raise
+    except Exception as exc:
+        log.exception("pipeline failed again for image %s", image_id)
+        mark_failed(image_id, f"Processing failed: {type(exc).__name__}")
+        raise
 
 
 def remove_everything(image_id: str) -> None:

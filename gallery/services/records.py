@@ -23,7 +23,7 @@ from gallery.models import ImageItem
 
 VISIBILITIES = ("private", "unlisted", "public")
 SHARED = ("unlisted", "public")
-STATUSES = ("pending", "ready", "rejected", "failed")
+STATUSES = ("pending", "ready", "rejected", "failed", "deleting")
 CUSTOM_PREFIX = "custom-"
 SAVE_ATTEMPTS = 5
 ID_MAX = 64
