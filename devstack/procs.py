@@ -68,9 +68,28 @@ def alive(pid: int) -> bool:
     return start_ticks(pid) is not None
 
 
+def exited(pid: int, ticks: int | None) -> bool:
+    """True once the process that started at ``ticks`` holds nothing any more: gone, or a
+    zombie whose threads have all exited. (The main thread of a multi-threaded program
+    such as node turns zombie first, while its other threads still hold the sockets.)"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if ticks is not None and int(fields[19]) != ticks:
+        return True  # the pid was reused
+    if fields[0] != "Z":
+        return False
+    try:
+        return len(os.listdir(f"/proc/{pid}/task")) <= 1
+    except OSError:
+        return True
+
+
 def describe(pid: int) -> str:
     argv = cmdline(pid) or ["?"]
-    text = " ".join(argv)
+    text = " ".join(" ".join(argv).split())  # one line, even for `python -c "<lines>"`
     return f"pid {pid}: {text[:160]}{'...' if len(text) > 160 else ''}"
 
 
@@ -226,7 +245,7 @@ def terminate(pid: int, timeout: float = 10) -> bool:
             return True
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if start_ticks(pid) != ticks:  # gone, reaped or a zombie
+            if exited(pid, ticks):
                 return True
             time.sleep(0.05)
     return False

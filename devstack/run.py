@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from devstack import procs as proc_util
-from devstack.servers import ROOT, LocalServers, busy_port_message, port_in_use
+from devstack.servers import ROOT, LocalServers, busy_port_message, frees_up, port_in_use
 
 PY = sys.executable
 
@@ -81,7 +81,7 @@ def main() -> int:
     signal.signal(signal.SIGHUP, stop)
     try:
         servers.claim()  # stops leftovers of a killed run first, so their ports are free
-        if port_in_use(port):
+        if port_in_use(port) and not (servers.stopped_leftovers and frees_up(port)):
             print(
                 "error: "
                 + busy_port_message(port, "the web server", "choose another port: make run PORT=8080"),

@@ -55,8 +55,9 @@ def busy_port_message(port: int, what: str, hint: str) -> str:
         holder = "; ".join(proc_util.describe(pid) for pid in owners)
         return f"Port {port} for {what} is already in use by {holder}. Stop it, or {hint}."
     return (
-        f"Port {port} for {what} is already in use (by a process this user cannot see; "
-        f"try `ss -ltnp 'sport = :{port}'` as root). Stop it, or {hint}."
+        f"Port {port} for {what} is already in use (by a process that could not be identified: "
+        f"another user's, or in another container; `sudo ss -ltnp 'sport = :{port}'` may tell). "
+        f"Stop it, or {hint}."
     )
 
 
@@ -118,6 +119,7 @@ class LocalServers:
             self.log_dir = self.data_dir / "log"
         self._lock = proc_util.SupervisorLock(self.run_dir)
         self._logs: dict[str, Path] = {}
+        self.stopped_leftovers = False
 
     @property
     def run_dir(self) -> Path:
@@ -192,6 +194,7 @@ class LocalServers:
             )
         self.claimed = True
         done = self._stop_leftovers()
+        self.stopped_leftovers = any("leftover" in line for line in done)
         for line in done:
             self.say(line)
         return done
@@ -266,7 +269,7 @@ class LocalServers:
         try:
             self.claim()
             for name, (_, port) in self.commands().items():
-                if port_in_use(port):
+                if port_in_use(port) and not (self.stopped_leftovers and frees_up(port)):
                     var = f"{name.upper()}_PORT"
                     raise RuntimeError(
                         busy_port_message(
@@ -362,6 +365,16 @@ def with_pg_kill(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def frees_up(port: int, timeout: float = 5) -> bool:
+    """After stopping leftovers: their sockets may close a moment after they exit."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not port_in_use(port):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _has_option(argv: list[str], flag: str, value: str) -> bool:

@@ -62,7 +62,7 @@ def recorded_pids(data: Path) -> dict[str, int]:
 def wait_gone(pids, timeout=5.0) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        left = [pid for pid in pids if procs.alive(pid)]
+        left = [pid for pid in pids if not procs.exited(pid, None)]
         if not left:
             return []
         time.sleep(0.05)
