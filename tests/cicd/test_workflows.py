@@ -133,10 +133,14 @@ def test_the_deploy_applies_the_saved_plan_after_the_guard_and_rolls_back_on_fai
         < text.index('zappa "$verb"')
         < text.index("manage")
     )
+    # static files go up (hashed names first) before the code that links them
     assert (
-        text.index("ci_static_upload.py")
+        text.index("make package")
+        < text.index("ci_static_upload.py")
         < text.index("cdn_invalidation.py paths")
-        < text.index("ci_smoke_test.py")
+    )
+    assert (
+        text.index("cdn_invalidation.py paths") < text.index('zappa "$verb"') < text.index("ci_smoke_test.py")
     )
     rollback = job["steps"][-1]
     assert rollback["if"].startswith("failure()") and "ci_lambda_release.py rollback" in rollback["run"]
