@@ -60,11 +60,11 @@ def _pick(shared: bool | None = None) -> tuple[str, dict] | None:
 @events.request.add_listener
 def _record(request_type, name, response, exception, **kwargs):
     status = getattr(response, "status_code", 0) or 0
-    STATUS_CODES[f"{request_type} {name}"][status] += 1
+    STATUS_CODES[_route(request_type, name)][status] += 1
     if status >= 500 or status == 0:
         SERVER_ERRORS.append(
             {
-                "route": f"{request_type} {name}",
+                "route": _route(request_type, name),
                 "status": status,
                 "request_id": (response.headers.get("X-Request-Id") if response is not None else None),
                 "error": repr(exception)[:300] if exception else None,
@@ -240,6 +240,10 @@ class Visitor(HttpUser):
 
 
 # --------------------------------------------------------------------------- the summary
+def _route(method: str, name: str) -> str:
+    return name if name.startswith(f"{method} ") else f"{method} {name}"
+
+
 @events.quitting.add_listener
 def _summary(environment, **kwargs):
     stats = environment.stats
@@ -248,10 +252,10 @@ def _summary(environment, **kwargs):
     for (name, method), entry in sorted(stats.entries.items(), key=lambda kv: -kv[1].num_requests):
         if not entry.num_requests:
             continue
-        codes = STATUS_CODES.get(f"{method} {name}", Counter())
+        codes = STATUS_CODES.get(_route(method, name), Counter())
         rows.append(
             {
-                "route": name if name.startswith(method) else f"{method} {name}",
+                "route": _route(method, name),
                 "requests": entry.num_requests,
                 "failures": entry.num_failures,
                 "rps": entry.num_requests / elapsed,
@@ -274,7 +278,7 @@ def _summary(environment, **kwargs):
         "images_made": len(POOL),
         "routes": rows,
         "failure_reasons": {
-            f"{e.method} {e.name}: {e.error}"[:300]: e.occurrences for e in stats.errors.values()
+            f"{_route(e.method, e.name)}: {e.error}"[:300]: e.occurrences for e in stats.errors.values()
         },
         "server_error_samples": SERVER_ERRORS[:20],
     }
@@ -294,6 +298,8 @@ def _summary(environment, **kwargs):
     print(f"5xx and connection errors: {server_errors}; failed checks: {total.num_failures}")
     for reason, count in report["failure_reasons"].items():
         print(f"  {count:5d} x {reason}")
+    for sample in SERVER_ERRORS[:5]:
+        print(f"  5xx sample: {sample['route']} -> {sample['status']} request id {sample['request_id']}")
     if path := os.environ.get("LOAD_REPORT"):
         with open(path, "w") as fh:
             json.dump(report, fh, indent=1, default=str)
