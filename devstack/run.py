@@ -33,9 +33,10 @@ def has_superuser(env) -> bool:
 
 
 def offer_admin(env) -> None:
-    if has_superuser(env):
+    interactive = sys.stdin.isatty() and os.environ.get("CI") != "true"
+    if interactive and has_superuser(env):  # (the check costs a Django start: only when asking)
         return
-    if sys.stdin.isatty() and os.environ.get("CI") != "true":
+    if interactive:
         answer = input("No admin user yet. Create one now for /admin/? [y/N] ").strip().lower()
         if answer in ("y", "yes"):
             manage("createsuperuser", env=env, check=False)
