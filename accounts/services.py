@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.exceptions import SignupLimitReached
 from accounts.models import ApiToken, SignupRecord, hash_token
+from imageplatform import text
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,10 @@ class NewToken:
 
 
 def token_create(*, user, name: str = "") -> NewToken:
+    # A label only: cleaned (imageplatform.text) and cut to fit, never refused.
+    name = text.clean_text(str(name or "")[:100], limit=100, label="The token name", replace_invalid=True)
     token = ApiToken.generate()
-    row = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(token), prefix=token[:12])
+    row = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(token), prefix=token[:12])
     return NewToken(id=row.id, token=token, name=row.name)
 
 

@@ -170,9 +170,11 @@ def _clean_password(password: str | None) -> str | None:
     if not isinstance(password, str) or len(password) > PASSWORD_MAX:
         raise InvalidLinkOption(f"The password can have at most {PASSWORD_MAX} characters.")
     try:  # a password must survive being hashed and typed again: valid text, no controls
-        text.clean_text(password, limit=PASSWORD_MAX, label="The password")
+        typeable = text.clean_text(password, limit=PASSWORD_MAX, label="The password")
     except text.InvalidText as exc:
         raise InvalidLinkOption(str(exc)) from None
+    if typeable != password.strip():
+        raise InvalidLinkOption("The password contains control characters that cannot be typed.")
     return password
 
 
