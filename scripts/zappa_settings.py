@@ -1,6 +1,7 @@
 """Write zappa_settings.json from Terraform's outputs (the hand-off), every stage at once.
 
     python scripts/zappa_settings.py                      # runs `terraform output -json` in each env root
+    python scripts/zappa_settings.py --stage dev          # only staging's root; production kept as is
     python scripts/zappa_settings.py --outputs dev=tf-staging.json --outputs production=tf-production.json
     python scripts/zappa_settings.py --check              # exit 1 when the committed file differs
     python scripts/zappa_settings.py --fixtures           # from tests/lambda/fixtures (what is committed)
@@ -243,18 +244,29 @@ def stage_settings(stage: str, out: dict) -> dict:
         "aws_environment_variables": dict(sorted(env.items())),
         "events": events,
     }
-    if out.get("lambda_reserved_concurrency") not in (None, "", -1):
-        conf["lambda_concurrency"] = int(out["lambda_reserved_concurrency"])
+    # Always present (null: no reservation), since `extends` would otherwise pass dev's on.
+    reserved = out.get("lambda_reserved_concurrency")
+    conf["lambda_concurrency"] = None if reserved in (None, "", -1) else int(reserved)
     return conf
 
 
-def generate(outputs_by_stage: dict[str, dict]) -> dict:
-    """The whole file: ``dev`` holds the fixed choices; ``production`` extends it."""
-    dev = {**COMMON, **stage_settings("dev", values(outputs_by_stage["dev"]))}
-    production = {"extends": "dev", **stage_settings("production", values(outputs_by_stage["production"]))}
-    if "lambda_concurrency" in dev and "lambda_concurrency" not in production:
-        production["lambda_concurrency"] = None  # extends is shallow: do not inherit staging's cap
-    return {"dev": dev, "production": production}
+def stage_entry(stage: str, outputs: dict) -> dict:
+    """``dev`` holds the fixed choices; ``production`` extends it (shallowly)."""
+    base = COMMON if stage == "dev" else {"extends": "dev"}
+    return {**base, **stage_settings(stage, values(outputs))}
+
+
+def generate(outputs_by_stage: dict[str, dict], current: dict | None = None) -> dict:
+    """The whole file; stages missing from ``outputs_by_stage`` are kept from ``current``."""
+    settings = {}
+    for stage in TERRAFORM_ENV:
+        if stage in outputs_by_stage:
+            settings[stage] = stage_entry(stage, outputs_by_stage[stage])
+        elif current and stage in current:
+            settings[stage] = current[stage]
+        else:
+            raise SystemExit(f"error: no Terraform outputs for the {stage!r} stage")
+    return settings
 
 
 def render(settings: dict) -> str:
@@ -271,6 +283,12 @@ def main() -> int:
         help="a saved `terraform output -json` for a stage (default: run terraform in its root)",
     )
     parser.add_argument("--fixtures", action="store_true", help="use tests/lambda/fixtures' outputs")
+    parser.add_argument(
+        "--stage",
+        action="append",
+        choices=sorted(TERRAFORM_ENV),
+        help="only this stage (repeatable; the others are kept as they are in the file)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when zappa_settings.json differs")
     parser.add_argument("--print", action="store_true", help="print the file instead of writing it")
     args = parser.parse_args()
@@ -280,14 +298,17 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown stage {', '.join(sorted(unknown))} (stages: {', '.join(TERRAFORM_ENV)})")
     outputs = {}
+    current = json.loads(SETTINGS.read_text()) if SETTINGS.exists() else {}
     for stage, env in TERRAFORM_ENV.items():
+        if args.stage and stage not in args.stage:
+            continue
         if stage in given:
             outputs[stage] = json.loads(Path(given[stage]).read_text())
         elif args.fixtures:
             outputs[stage] = json.loads(fixture_path(stage).read_text())
         else:
             outputs[stage] = terraform_outputs(env)
-    text = render(generate(outputs))
+    text = render(generate(outputs, current))
     if args.print:
         sys.stdout.write(text)
         return 0
@@ -298,7 +319,7 @@ def main() -> int:
         print("zappa_settings.json matches Terraform's outputs")
         return 0
     SETTINGS.write_text(text)
-    print("wrote zappa_settings.json (stages: dev, production)")
+    print(f"wrote zappa_settings.json (from Terraform: {', '.join(outputs)})")
     return 0
 
 

@@ -125,3 +125,15 @@ def test_environment_falls_back_on_the_dedicated_outputs():
     del outputs["dev"]["lambda_environment"]["value"]["PUBLIC_ORIGIN"]
     conf = GEN.generate(outputs)["dev"]
     assert conf["aws_environment_variables"]["PUBLIC_ORIGIN"] == outputs["dev"]["public_origin"]["value"]
+
+
+def test_one_stage_can_be_regenerated_alone():
+    """Only staging applied so far: production's stage stays as the file has it."""
+    outputs = _fixtures()
+    current = copy.deepcopy(SETTINGS)
+    current["production"]["role_arn"] = "arn:aws:iam::111111111111:role/kept"
+    updated = GEN.generate({"dev": outputs["dev"]}, current)
+    assert updated["production"]["role_arn"] == "arn:aws:iam::111111111111:role/kept"
+    assert updated["dev"] == GEN.generate(outputs)["dev"]
+    with pytest.raises(SystemExit, match="production"):
+        GEN.generate({"dev": outputs["dev"]}, {})
