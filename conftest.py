@@ -53,6 +53,10 @@ def _point_at(settings, *, s3_url, dynamodb_url, access_key, secret_key, suffix)
             endpoint_url=s3_url, access_key=access_key, secret_key=secret_key, addressing_style="path"
         )
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+    from imageplatform.csp import policy, s3_media_origins
+
+    settings.GALLERY_MEDIA_ORIGINS = s3_media_origins(settings.GALLERY_BUCKET, settings.AWS_REGION, s3_url)
+    settings.SECURE_CSP = policy(settings.GALLERY_MEDIA_ORIGINS)
 
 
 _MOTO_ENV = {

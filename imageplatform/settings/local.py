@@ -41,3 +41,10 @@ STORAGES["default"] = {
         "addressing_style": "path",
     },
 }
+
+# User bytes come from the local S3 server's origin (imageplatform.csp).
+from imageplatform.csp import policy as _csp_policy  # noqa: E402
+from imageplatform.csp import s3_media_origins as _s3_media_origins  # noqa: E402
+
+GALLERY_MEDIA_ORIGINS = _s3_media_origins(GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL)  # noqa: F405
+SECURE_CSP = _csp_policy(GALLERY_MEDIA_ORIGINS)

@@ -20,3 +20,9 @@ STORAGES["default"] = {
     "OPTIONS": {**STORAGES["default"]["OPTIONS"], "bucket_name": GALLERY_BUCKET},
 }
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+from imageplatform.csp import policy as _csp_policy  # noqa: E402
+from imageplatform.csp import s3_media_origins as _s3_media_origins  # noqa: E402
+
+GALLERY_MEDIA_ORIGINS = _s3_media_origins(GALLERY_BUCKET, AWS_REGION, None)
+SECURE_CSP = _csp_policy(GALLERY_MEDIA_ORIGINS)
