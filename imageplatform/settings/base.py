@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from imageplatform.csp import policy as csp_policy
+from imageplatform.csp import s3_media_origins
 from imageplatform.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "imageplatform.logging.RequestLogMiddleware",  # first: times and logs every response
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "gallery.middleware.UploadLimitMiddleware",
     "imageplatform.middleware.MalformedRequestMiddleware",  # 4xx before a body is misread
     "imageplatform.middleware.ApiJsonErrorsMiddleware",
@@ -198,6 +201,12 @@ GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No inline script on any page; user bytes only from the media origins (imageplatform.csp).
+# Settings files that change the bucket or the S3 endpoint set SECURE_CSP again.
+GALLERY_MEDIA_ORIGINS = env_list("GALLERY_MEDIA_ORIGINS") or s3_media_origins(
+    GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL
+)
+SECURE_CSP = csp_policy(GALLERY_MEDIA_ORIGINS)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
