@@ -46,6 +46,34 @@ def put(key: str, data: bytes, content_type: str) -> None:
     media_storage().save(key, content)
 
 
+def put_original(key: str, data: bytes, content_type: str) -> None:
+    """The untouched upload: stored with ``Content-Disposition: attachment``, so whatever
+    else its bytes may be (an image can also be valid HTML or script), a browser that opens
+    it directly saves it instead of rendering it."""
+    storage = media_storage()
+    s3_client().put_object(
+        Bucket=storage.bucket_name,
+        Key=key,
+        Body=data,
+        ContentType=content_type,
+        ContentDisposition="attachment",
+        **storage.get_object_parameters(key),
+    )
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the file name, for every browser (RFC 6266 / RFC 5987)."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%;' else "_" for c in filename) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_url(key: str, filename: str) -> str:
+    """A signed URL whose answer makes the browser save the file as ``filename``."""
+    return media_storage().url(key, parameters={"ResponseContentDisposition": content_disposition(filename)})
+
+
 def read(key: str) -> bytes:
     with media_storage().open(key, "rb") as fh:
         return fh.read()

@@ -109,7 +109,7 @@ def image_upload(
     image_id = _new_id()
     created = now()
     key = storage.original_key(image_id, info.extension)
-    storage.put(key, data, info.mime)
+    storage.put_original(key, data, info.mime)
     item = ImageItem(
         image_id,
         owner=owner,

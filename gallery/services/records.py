@@ -63,7 +63,8 @@ class Image:
     moderation_state: str | None
     original_url: str | None
     renditions: dict[str, RenditionFile] = field(default_factory=dict)
-    short_code: str | None = None  # the default short link's code (set by the shortlinks app)
+    short_code: str | None = None
+    download_url: str | None = None  # the largest JPEG, saved under a readable name  # the default short link's code (set by the shortlinks app)
 
     @property
     def display_title(self) -> str:
@@ -186,10 +187,36 @@ def to_image(item: ImageItem, *, with_urls: bool = True) -> Image:
         updated_at=item.updated_at,
         hidden=bool(item.hidden),
         moderation_state=item.moderation_state,
-        original_url=storage.url(item.original_key) if with_urls and item.original_key else None,
+        original_url=(
+            storage.download_url(item.original_key, _original_name(item))
+            if with_urls and item.original_key
+            else None
+        ),
         renditions=files,
         short_code=item.short_code,
+        download_url=_download_url(item) if with_urls else None,
     )
+
+
+def _stem(item: ImageItem) -> str:
+    name = item.title or (item.original_filename or "").rsplit(".", 1)[0] or item.id
+    return name[:100]
+
+
+def _original_name(item: ImageItem) -> str:
+    """The name the owner uploaded it under (with the real format's extension)."""
+    extension = item.original_key.rsplit(".", 1)[-1]
+    name = item.original_filename or f"{item.id}.{extension}"
+    return name if "." in name else f"{name}.{extension}"
+
+
+def _download_url(item: ImageItem) -> str | None:
+    jpegs = [r for name, r in renditions_of(item).items() if r.get("format") == "jpeg" and not is_custom(name)]
+    if not jpegs:
+        return None
+    largest = max(jpegs, key=lambda r: int(r["width"]))
+    filename = f"{_stem(item)}-{int(largest['width'])}x{int(largest['height'])}.jpg"
+    return storage.download_url(largest["key"], filename)
 
 
 def well_formed_id(image_id) -> bool:
