@@ -573,6 +573,7 @@ class Rehearsal:
     def signup(self):
         page = self.user.get("/accounts/signup/")
         assert page.status == 200, page.status
+        assert f"{self.public_origin}/static/" in page.text, "static files are not on the public origin"
         form = page.form(has_field="password1")
         r = self.user.submit(
             form,
@@ -583,7 +584,11 @@ class Rehearsal:
         )
         assert r.status == 302, f"{r.status} {r.text[:800]}"
         assert "sessionid" in self.user.cookies, self.user.cookies
-        return f"-> {r.location}"
+        cookie = next(c for c in r.multi_headers.get("set-cookie", []) if c.startswith("sessionid="))
+        flags = {f.strip().lower() for f in cookie.split(";")[1:]}
+        assert {"secure", "httponly"} <= {f.split("=")[0] for f in flags}, cookie.split(";", 1)[1]
+        assert not any(f.startswith("domain=") for f in flags), "the session cookie names a domain"
+        return f"-> {r.location}; session cookie Secure, HttpOnly"
 
     def login(self):
         home = self.user.get("/")
