@@ -415,8 +415,10 @@ def _resize_from(image: Image.Image, plan_of_image: Plan, plan: Plan) -> Image.I
     """Resize a made, full-frame rendition down to another plan (centred crop allowed)."""
     fx = image.size[0] / plan_of_image.crop[0]
     fy = image.size[1] / plan_of_image.crop[1]
-    cw, ch = plan.crop[0] * fx, plan.crop[1] * fy
-    left, top = (image.size[0] - cw) / 2, (image.size[1] - ch) / 2
+    # min(): crop * (size / crop) can come out one rounding step above size, which would
+    # make the box start a hair below 0 ("box offset can't be negative").
+    cw, ch = min(plan.crop[0] * fx, image.size[0]), min(plan.crop[1] * fy, image.size[1])
+    left, top = max(0.0, (image.size[0] - cw) / 2), max(0.0, (image.size[1] - ch) / 2)
     out = image.resize(plan.size, Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch))
     out.info = {}
     return out
