@@ -4,7 +4,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 
 .PHONY: help deps test-deps run test test-unit test-integration test-browser test-postgres \
-        lint bench package package-test rehearse coldstart tf-check clean
+        lint bench load package package-test rehearse coldstart tf-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -21,8 +21,11 @@ run: deps ## start the whole platform locally on http://127.0.0.1:$(PORT)
 test: test-deps ## the whole test suite (unit, integration, browser, terraform when present)
 	@scripts/test.sh
 
-lint: deps ## ruff check + format check
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint: deps ## ruff check + format check, and the GitHub workflows (check-jsonschema, zizmor)
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && bash scripts/lint_workflows.sh
+
+load: deps ## load test: 16 users for 3 min on a throwaway local stack, then a consistency check
+	@scripts/load.sh
 
 bench: deps ## rendition speed: the platform's pipeline, and side by side with sharp
 	@bash bench/run.sh
