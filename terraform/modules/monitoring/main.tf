@@ -165,6 +165,30 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
 }
 
 ################################################################################
+# Database: connections close to Aurora's max_connections (the concurrency cap failed,
+# or connections leak)
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "database_connections" {
+  count = var.database == null ? 0 : 1
+
+  alarm_name          = "${var.name}-database-connections"
+  alarm_description   = "The Aurora cluster holds more than ${var.database_connections_alarm_ratio * 100}% of its ${var.database.max_connections} connections."
+  namespace           = "AWS/RDS"
+  metric_name         = "DatabaseConnections"
+  dimensions          = { DBClusterIdentifier = var.database.cluster_identifier }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = floor(var.database.max_connections * var.database_connections_alarm_ratio)
+  treat_missing_data  = "notBreaching" # a paused cluster sends nothing
+  alarm_actions       = [local.topic_arn]
+  ok_actions          = [local.topic_arn]
+  tags                = var.tags
+}
+
+################################################################################
 # CloudFront (its metrics live in us-east-1)
 ################################################################################
 

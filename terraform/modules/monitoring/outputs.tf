@@ -19,5 +19,6 @@ output "alarm_names" {
       aws_cloudwatch_metric_alarm.cloudfront_5xx_rate.alarm_name,
     ],
     [for a in aws_cloudwatch_metric_alarm.dynamodb_throttles : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.database_connections : a.alarm_name],
   ), [])
 }

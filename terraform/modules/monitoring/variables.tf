@@ -73,3 +73,23 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "database" {
+  description = "The Aurora cluster whose connections are watched (identifier, max_connections); null for none."
+  type = object({
+    cluster_identifier = string
+    max_connections    = number
+  })
+  default = null
+}
+
+variable "database_connections_alarm_ratio" {
+  description = "Fraction of max_connections above which the connections alarm fires."
+  type        = number
+  default     = 0.8
+
+  validation {
+    condition     = var.database_connections_alarm_ratio > 0 && var.database_connections_alarm_ratio <= 1
+    error_message = "database_connections_alarm_ratio must be in (0, 1]."
+  }
+}

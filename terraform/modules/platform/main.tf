@@ -509,5 +509,6 @@ module "monitoring" {
   api_name                    = local.function_name
   table_names                 = local.table_names
   distribution_id             = module.cdn.distribution_id
+  database                    = { cluster_identifier = module.database.cluster_identifier, max_connections = local.database_max_connections }
   tags                        = local.tags
 }

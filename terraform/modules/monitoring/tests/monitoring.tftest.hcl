@@ -82,3 +82,23 @@ run "second_topic_outside_us_east_1" {
     error_message = "The CloudFront alarm gets a topic in us-east-1; no email without an address."
   }
 }
+
+run "database_connections_alarm" {
+  command = plan
+
+  variables {
+    database = {
+      cluster_identifier = "imageplatform-staging"
+      max_connections    = 189
+    }
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.database_connections[0].threshold == 151 &&
+      aws_cloudwatch_metric_alarm.database_connections[0].dimensions["DBClusterIdentifier"] == "imageplatform-staging" &&
+      aws_cloudwatch_metric_alarm.database_connections[0].alarm_actions == toset([aws_sns_topic.this.arn])
+    )
+    error_message = "The connections alarm fires above 80% of max_connections and notifies the topic."
+  }
+}

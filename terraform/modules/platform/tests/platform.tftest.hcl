@@ -231,8 +231,8 @@ run "staging" {
   }
 
   assert {
-    condition     = output.alarm_topic_arn != null && length(output.alarm_names) == 7
-    error_message = "Seven alarms (Lambda errors, duration, throttles, API 5xx, CloudFront 5xx, two tables) go to the topic."
+    condition     = output.alarm_topic_arn != null && length(output.alarm_names) == 8 && contains(output.alarm_names, "imageplatform-staging-database-connections")
+    error_message = "Eight alarms (Lambda errors, duration, throttles, API 5xx, CloudFront 5xx, two tables, database connections) go to the topic."
   }
 }
 
