@@ -125,4 +125,6 @@ def bucket_ensure() -> bool:
 
 
 def bucket_reachable() -> None:
-    s3_client().head_bucket(Bucket=media_storage().bucket_name)
+    """The health check: one listing under ``healthz/`` (at most one key). The Lambda role
+    allows ListBucket only with an s3:prefix condition; HeadBucket would be denied."""
+    s3_client().list_objects_v2(Bucket=media_storage().bucket_name, Prefix="healthz/", MaxKeys=1)

@@ -218,16 +218,6 @@ def test_the_agreed_health_probe_is_allowed(staging_policy, production_policy):
         assert not evaluate_records([whole_bucket], policy).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Finding: /healthz's S3 probe (gallery/storage.py bucket_reachable) is HeadBucket, i.e. "
-        "s3:ListBucket with no s3:prefix, which the role does not grant. The Terraform side "
-        "(HealthCheckListing: s3:prefix = healthz/) landed; the app side, "
-        "list_objects_v2(Bucket=..., Prefix='healthz/', MaxKeys=1) in the lead's gallery/storage.py, "
-        "has not. Remove this marker when it lands (strict: the test then XPASSes and fails)."
-    ),
-)
 def test_health_check_fits_the_staging_role(health_records, staging_policy):
     report = _judge(health_records, staging_policy)
     assert report.ok, report.text()
