@@ -23,6 +23,11 @@ output "lambda_function_name" {
   value       = try(module.platform.lambda_function_name, null)
 }
 
+output "lambda_log_group_name" {
+  description = "Log group of the function, made here with retention before Zappa deploys."
+  value       = try(module.platform.lambda_log_group_name, null)
+}
+
 output "lambda_reserved_concurrency" {
   description = "Zappa reserved_concurrency: the function's ceiling, below what the database accepts (terraform/README.md)."
   value       = try(module.platform.lambda_reserved_concurrency, null)
@@ -119,6 +124,11 @@ output "malware_findings_topic_arn" {
 output "static_bucket" {
   description = "Static files bucket (STATIC_BUCKET); collectstatic output goes under static/."
   value       = try(module.platform.static_bucket, null)
+}
+
+output "logs_bucket" {
+  description = "Access and flow log bucket (CloudFront under cloudfront/, S3 under s3/, VPC under vpc/)."
+  value       = try(module.platform.logs_bucket, null)
 }
 
 output "gallery_table" {
