@@ -1,9 +1,9 @@
 """imageplatform.settings.production: secrets from Secrets Manager, the public origin, the lock."""
 
 import json
-import uuid
 import os
 import runpy
+import uuid
 
 import boto3
 import pytest
@@ -58,10 +58,12 @@ def aws(monkeypatch):
     with mock_aws():
         client = boto3.client("secretsmanager", region_name="us-east-1")
         monkeypatch.setenv(
-            "APP_SECRET_ARN", client.create_secret(Name=f"app-{uuid.uuid4().hex}", SecretString=json.dumps(APP))["ARN"]
+            "APP_SECRET_ARN",
+            client.create_secret(Name=f"app-{uuid.uuid4().hex}", SecretString=json.dumps(APP))["ARN"],
         )
         monkeypatch.setenv(
-            "DATABASE_SECRET_ARN", client.create_secret(Name=f"db-{uuid.uuid4().hex}", SecretString=json.dumps(DB))["ARN"]
+            "DATABASE_SECRET_ARN",
+            client.create_secret(Name=f"db-{uuid.uuid4().hex}", SecretString=json.dumps(DB))["ARN"],
         )
         yield client
     secrets.forget()

@@ -1,6 +1,7 @@
 """imageplatform.secrets: one GetSecretValue per secret and process, values never shown."""
 
 import json
+import uuid
 
 import boto3
 import pytest
@@ -25,7 +26,9 @@ def manager(monkeypatch):
 
 
 def test_reads_the_json_once_per_process(manager):
-    arn = manager.create_secret(Name="app", SecretString=json.dumps({"django_secret_key": "k" * 50}))["ARN"]
+    arn = manager.create_secret(
+        Name="app-" + uuid.uuid4().hex, SecretString=json.dumps({"django_secret_key": "k" * 50})
+    )["ARN"]
     first = secrets.secret_json(arn, "eu-west-1")
     manager.put_secret_value(SecretId=arn, SecretString=json.dumps({"django_secret_key": "other"}))
     assert secrets.secret_json(arn, "eu-west-1") is first
@@ -33,9 +36,9 @@ def test_reads_the_json_once_per_process(manager):
 
 
 def test_repr_shows_keys_never_values(manager):
-    arn = manager.create_secret(Name="db", SecretString=json.dumps({"username": "u", "password": "hunter2"}))[
-        "ARN"
-    ]
+    arn = manager.create_secret(
+        Name="db-" + uuid.uuid4().hex, SecretString=json.dumps({"username": "u", "password": "hunter2"})
+    )["ARN"]
     value = secrets.secret_json(arn, "eu-west-1")
     assert "hunter2" not in repr(value) and "hunter2" not in str(value)
     assert "password" in repr(value)
@@ -49,14 +52,16 @@ def test_missing_secret_names_the_arn_only(manager):
 
 
 def test_non_json_secret_is_refused_without_echoing_it(manager):
-    arn = manager.create_secret(Name="plain", SecretString="s3cr3t-plain")["ARN"]
+    arn = manager.create_secret(Name="plain-" + uuid.uuid4().hex, SecretString="s3cr3t-plain")["ARN"]
     with pytest.raises(ImproperlyConfigured) as info:
         secrets.secret_json(arn, "eu-west-1")
     assert "s3cr3t-plain" not in str(info.value)
 
 
 def test_require_lists_missing_fields(manager):
-    arn = manager.create_secret(Name="app2", SecretString=json.dumps({"django_secret_key": "k"}))["ARN"]
+    arn = manager.create_secret(
+        Name="app2-" + uuid.uuid4().hex, SecretString=json.dumps({"django_secret_key": "k"})
+    )["ARN"]
     with pytest.raises(ImproperlyConfigured, match="origin_verify_current"):
         secrets.secret_json(arn, "eu-west-1").require(
             "django_secret_key", "origin_verify_current", source=arn
