@@ -318,8 +318,14 @@ resource "aws_secretsmanager_secret_version" "app" {
     origin_verify_previous = data.aws_secretsmanager_random_password.origin_verify.random_password
   })
 
+  # A label of its own keeps this version from being deprecated and deleted by Secrets
+  # Manager after rotations (two put-secret-value calls strip AWSCURRENT/AWSPREVIOUS);
+  # a deleted version would make Terraform create it again and overwrite the rotated
+  # values. Rotations move AWSCURRENT away: ignored too.
+  version_stages = ["AWSCURRENT", "TERRAFORM_INITIAL"]
+
   lifecycle {
-    ignore_changes = [secret_string]
+    ignore_changes = [secret_string, version_stages]
   }
 }
 

@@ -121,6 +121,11 @@ run "staging" {
     error_message = "The app secret holds the Django key and two non-empty origin-verify values."
   }
 
+  assert {
+    condition     = contains(aws_secretsmanager_secret_version.app.version_stages, "TERRAFORM_INITIAL")
+    error_message = "The first version keeps a label of its own, so rotations never get it deleted (and recreated by Terraform)."
+  }
+
   # IAM: no wildcard actions; "*" only for EC2's Describe calls, which accept nothing else.
   assert {
     condition = alltrue([
