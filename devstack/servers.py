@@ -37,6 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "node_modules" / ".bin"
 
 
+# The local S3 server listens on a loopback address of its own: uploaded bytes are served
+# from an origin that is not the site's (no cookie of 127.0.0.1 reaches it, and the site's
+# Content-Security-Policy 'self' never covers it), as the bucket's own host is in AWS.
+MEDIA_HOST = "127.0.0.2"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,8 +50,11 @@ def free_port() -> int:
 
 
 def port_in_use(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+    for host in ("127.0.0.1", MEDIA_HOST):
+        with socket.socket() as s:
+            if s.connect_ex((host, port)) == 0:
+                return True
+    return False
 
 
 def busy_port_message(port: int, what: str, hint: str) -> str:
@@ -131,7 +140,7 @@ class LocalServers:
 
     @property
     def s3_url(self) -> str:
-        return f"http://127.0.0.1:{self.s3rver_port}"
+        return f"http://{MEDIA_HOST}:{self.s3rver_port}"
 
     @property
     def node(self) -> str:
@@ -166,7 +175,7 @@ class LocalServers:
                     str(BIN / "s3rver"),
                     "--silent",
                     "--address",
-                    "127.0.0.1",
+                    MEDIA_HOST,
                     "--port",
                     str(self.s3rver_port),
                     "--directory",

@@ -28,7 +28,7 @@ data=$(mktemp -d "${TMPDIR:-/tmp}/imageplatform-load.XXXXXX")
 read -r PORT DYNALITE_PORT S3RVER_PORT < <("$PY" -c 'from devstack.servers import free_port as f; print(f(), f(), f())')
 export PORT DYNALITE_PORT S3RVER_PORT VAR_DIR=$data CI=true PYTHONUNBUFFERED=1
 export DJANGO_SETTINGS_MODULE=imageplatform.settings.local
-export DYNAMODB_ENDPOINT_URL=http://127.0.0.1:$DYNALITE_PORT AWS_S3_ENDPOINT_URL=http://127.0.0.1:$S3RVER_PORT
+export DYNAMODB_ENDPOINT_URL=http://127.0.0.1:$DYNALITE_PORT AWS_S3_ENDPOINT_URL=http://127.0.0.2:$S3RVER_PORT
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}   # keep the web log to warnings and errors (tracebacks)
 base=http://127.0.0.1:$PORT
 healthy() { "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$base/healthz" 2>/dev/null; }

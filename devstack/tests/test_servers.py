@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from devstack import procs
+from devstack.servers import MEDIA_HOST
 from devstack.servers import ROOT, LocalServers, free_port
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and prctl")
@@ -74,7 +75,7 @@ def clients(dynalite_port: int, s3rver_port: int):
 
     kwargs = {"region_name": "us-east-1", "aws_access_key_id": "S3RVER", "aws_secret_access_key": "S3RVER"}
     dynamo = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{dynalite_port}", **kwargs)
-    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{s3rver_port}", **kwargs)
+    s3 = boto3.client("s3", endpoint_url=f"http://{MEDIA_HOST}:{s3rver_port}", **kwargs)
     return dynamo, s3
 
 

@@ -19,7 +19,8 @@ if not SECRET_KEY:  # noqa: F405
 
 S3RVER_PORT = env_int("S3RVER_PORT", 4568)
 DYNALITE_PORT = env_int("DYNALITE_PORT", 4567)
-AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", f"http://127.0.0.1:{S3RVER_PORT}")
+# 127.0.0.2: user bytes on an origin of their own (devstack.servers.MEDIA_HOST).
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", f"http://127.0.0.2:{S3RVER_PORT}")
 DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{DYNALITE_PORT}")
 # s3rver's fixed keys; dynalite accepts any. Public test values, not secrets.
 LOCAL_AWS_ACCESS_KEY_ID = "S3RVER"
