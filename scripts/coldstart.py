@@ -33,11 +33,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "lambda" / "runner.py"
 MARK = "@@result@@ "
+ORIGIN_VERIFY = secrets.token_urlsafe(32)  # what CloudFront adds; the origin lock checks it
 
 
 def event(path: str) -> dict:
     host = "abc123def4.execute-api.us-east-1.amazonaws.com"
-    headers = {"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443"}
+    headers = {
+        "Host": host,
+        "X-Forwarded-Host": "site.example.test",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Port": "443",
+        "X-Origin-Verify": ORIGIN_VERIFY,
+    }
     return {
         "resource": "/{proxy+}",
         "path": path,
@@ -118,6 +125,9 @@ def main() -> int:
             "AWS_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "offline",
             "AWS_SECRET_ACCESS_KEY": "offline",
+            "DJANGO_SECRETS_FROM_ENV": "true",
+            "ORIGIN_VERIFY_VALUES": ORIGIN_VERIFY,
+            "PUBLIC_ORIGIN": "https://site.example.test",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "GALLERY_BUCKET": "coldstart",
