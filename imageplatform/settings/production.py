@@ -59,7 +59,6 @@ FORCE_SCRIPT_NAME = env_str("DJANGO_FORCE_SCRIPT_NAME", "")
 # The visitor's address for the throttles (imageplatform.client_ip): CloudFront, then API
 # Gateway, each append to X-Forwarded-For, so the visitor is the second entry from the right.
 CLIENT_IP_TRUSTED_PROXIES = env_int("CLIENT_IP_TRUSTED_PROXIES", 2)
-SHORTLINKS_TRUSTED_PROXIES = env_int("SHORTLINKS_TRUSTED_PROXIES", 2)
 
 GALLERY_BUCKET = env_str("GALLERY_BUCKET")
 GALLERY_TABLE = env_str("GALLERY_TABLE")
@@ -211,3 +210,14 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Manife
 # --- Metrics (imageplatform.metrics): namespace and the Stage dimension -----------------
 METRICS_NAMESPACE = env_str("METRICS_NAMESPACE", "Imageplatform")
 METRICS_STAGE = env_str("METRICS_STAGE", env_str("STAGE", "production"))  # Zappa sets STAGE
+
+# --- Content-Security-Policy: user bytes only from the media origin (imageplatform.csp) --
+from imageplatform.csp import policy as _csp_policy  # noqa: E402
+from imageplatform.csp import s3_media_origins as _s3_media_origins  # noqa: E402
+
+GALLERY_MEDIA_ORIGINS = (
+    [f"https://{CLOUDFRONT_DOMAIN}"]
+    if CLOUDFRONT_DOMAIN
+    else _s3_media_origins(GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL)
+)
+SECURE_CSP = _csp_policy(GALLERY_MEDIA_ORIGINS)
