@@ -73,22 +73,24 @@ module "logs_bucket" {
     expiration_days                    = var.lifecycle_days.access_logs
     noncurrent_version_expiration_days = 1
   }]
-  policy_statements = [{
-    Sid       = "AllowS3ServerAccessLogs"
-    Effect    = "Allow"
-    Principal = { Service = "logging.s3.amazonaws.com" }
-    Action    = "s3:PutObject"
-    Resource  = "arn:${local.partition}:s3:::${local.bucket_prefix}-logs/s3/*"
-    Condition = {
-      ArnLike = {
-        "aws:SourceArn" = [
-          "arn:${local.partition}:s3:::${local.bucket_prefix}-media",
-          "arn:${local.partition}:s3:::${local.bucket_prefix}-static",
-          "arn:${local.partition}:s3:::${local.bucket_prefix}-deploy",
-        ]
+  policy_statements = [
+    {
+      Sid       = "AllowS3ServerAccessLogs"
+      Effect    = "Allow"
+      Principal = { Service = "logging.s3.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${local.logs_bucket_arn}/s3/*"
+      Condition = {
+        ArnLike = {
+          "aws:SourceArn" = [
+            "arn:${local.partition}:s3:::${local.bucket_prefix}-media",
+            "arn:${local.partition}:s3:::${local.bucket_prefix}-static",
+            "arn:${local.partition}:s3:::${local.bucket_prefix}-deploy",
+          ]
+        }
       }
-    }
     },
+    # VPC flow logs (modules/network) under vpc/.
     {
       Sid       = "AllowVpcFlowLogsAclCheck"
       Effect    = "Allow"
@@ -107,7 +109,8 @@ module "logs_bucket" {
         StringEquals = { "aws:SourceAccount" = local.account_id, "s3:x-amz-acl" = "bucket-owner-full-control" }
         ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:*" }
       }
-  }]
+    },
+  ]
   tags = local.tags
 }
 

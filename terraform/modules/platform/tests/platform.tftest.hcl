@@ -231,6 +231,13 @@ run "staging" {
   }
 
   assert {
+    condition = jsonencode(one([for st in jsondecode(module.logs_bucket.policy).Statement : st.Resource if st.Sid == "AllowVpcFlowLogsWrite"])) == jsonencode(
+      "arn:aws:s3:::imageplatform-staging-logs/vpc/AWSLogs/123456789012/*"
+    )
+    error_message = "VPC flow logs may be delivered to the logs bucket under vpc/, for this account only."
+  }
+
+  assert {
     condition     = output.gallery_bucket_arn == "arn:aws:s3:::imageplatform-test-bucket" && output.malware_findings_topic_arn == null
     error_message = "Zappa's events get the bucket ARN (and the findings topic when there is one)."
   }
