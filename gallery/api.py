@@ -1,14 +1,22 @@
 """/api/v1/images: upload, list, get, change, delete; custom sizes."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from django.urls import reverse
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
 from gallery import services
-from gallery.exceptions import GalleryError
+from gallery.services.queries import CURSOR_MAX
+from imageplatform.apischema import WITH_BODY, SettingRange, errors
 from imageplatform.public import absolute_url
+
+Visibility = Literal[services.VISIBILITIES]
+Status_ = Literal[services.STATUSES]
+CustomSide = Annotated[int, SettingRange(1, "GALLERY_MAX_CUSTOM_SIDE", code="invalid_rendition_spec")]
 
 router = Router(tags=["images"])
 
@@ -17,17 +25,17 @@ class RenditionOut(Schema):
     url: str
     width: int
     height: int
-    format: str
+    format: str = Field(description="`jpeg` or `webp`")
     bytes: int
 
 
 class ImageOut(Schema):
     id: str
-    status: str
+    status: Status_
     title: str
     caption: str
     alt_text: str
-    visibility: str
+    visibility: Visibility
     width: int | None
     height: int | None
     format: str | None
@@ -43,27 +51,51 @@ class ImageOut(Schema):
 
 class ImageListOut(Schema):
     items: list[ImageOut]
-    next_cursor: str | None
-    next: str | None
+    next_cursor: str | None = Field(description="Opaque: pass it as `cursor` for the next page.")
+    next: str | None = Field(description="The URL of the next page, or null on the last page.")
 
 
 class ImagePatch(Schema):
-    title: str | None = None
-    caption: str | None = None
-    alt_text: str | None = None
-    visibility: str | None = None
+    """Only the fields given change; null or absent leaves a field as it is."""
+
+    title: str | None = Field(None, max_length=services.TITLE_MAX)
+    caption: str | None = Field(None, max_length=services.CAPTION_MAX)
+    alt_text: str | None = Field(None, max_length=services.ALT_MAX)
+    visibility: Visibility | None = None
+
+
+def _is_int(name: str) -> dict:
+    return {"required": [name], "properties": {name: {"type": "integer"}}}
 
 
 class CustomSizeIn(Schema):
-    width: int | None = None
-    height: int | None = None
-    mode: str = "fit"
-    format: str = "jpeg"
+    """A width, a height or both (`fill` needs both), up to GALLERY_MAX_CUSTOM_SIDE."""
+
+    # The rules across fields, in the document too: a width or a height; `fill`, both.
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [_is_int("width"), _is_int("height")],
+            "if": {"required": ["mode"], "properties": {"mode": {"const": "fill"}}},
+            "then": {"allOf": [_is_int("width"), _is_int("height")]},
+        }
+    }
+
+    width: CustomSide | None = None
+    height: CustomSide | None = None
+    mode: Literal["fit", "fill"] = "fit"
+    format: Literal["jpeg", "webp"] = "jpeg"
+
+    @model_validator(mode="after")
+    def _sides(self):
+        if self.width is None and self.height is None:
+            raise _spec_error("Give a width, a height, or both.")
+        if self.mode == "fill" and (self.width is None or self.height is None):
+            raise _spec_error("'fill' needs both a width and a height.")
+        return self
 
 
-class ErrorOut(Schema):
-    error: str
-    detail: str
+def _spec_error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid_rendition_spec", message, {"code": "invalid_rendition_spec"})
 
 
 def _short_url(request, image: services.Image) -> str | None:
@@ -99,19 +131,16 @@ def image_out(request, image: services.Image) -> dict:
     }
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut}
-
-
-@router.post("/images", response={201: ImageOut, **ERRORS}, summary="Upload an image")
+@router.post("/images", response={201: ImageOut, **errors(*WITH_BODY)}, summary="Upload an image")
 def upload(
     request,
-    file: File[UploadedFile] = None,
-    title: Form[str] = "",
-    visibility: Form[str] = "private",
+    file: File[UploadedFile],
+    title: Annotated[str, Form(max_length=services.TITLE_MAX)] = "",
+    visibility: Form[Visibility] = "private",
 ):
-    """Multipart upload (field `file`). Answers with the image, its renditions and short URL."""
-    if file is None:
-        raise GalleryError("Send the image in a multipart field named 'file'.") from None
+    """Multipart upload (field `file`). Answers with the image, its renditions and short URL.
+    413 when the file is over the upload limit or has too many pixels or frames, 415 when
+    it is not an accepted image format."""
     image = services.image_upload(
         owner=str(request.user.pk),
         data=file.read(),
@@ -122,12 +151,20 @@ def upload(
     return Status(201, image_out(request, image))
 
 
-@router.get("/images", response={200: ImageListOut, **ERRORS}, summary="List your images, newest first")
-def list_images(request, cursor: str | None = None, limit: int = 24):
+@router.get("/images", response={200: ImageListOut, **errors()}, summary="List your images, newest first")
+def list_images(
+    request,
+    cursor: str | None = Query(
+        None, max_length=CURSOR_MAX, description="Opaque: the `next_cursor` of the previous page."
+    ),
+    limit: int = Query(24, ge=1, le=100),
+):
     page = services.image_list(owner=str(request.user.pk), cursor=cursor, limit=limit)
     next_url = None
     if page.next_cursor:
-        next_url = absolute_url(request, f"{reverse('api:list_images')}?cursor={page.next_cursor}&limit={limit}")
+        next_url = absolute_url(
+            request, f"{reverse('api:list_images')}?cursor={page.next_cursor}&limit={limit}"
+        )
     return {
         "items": [image_out(request, i) for i in page.images],
         "next_cursor": page.next_cursor,
@@ -135,14 +172,14 @@ def list_images(request, cursor: str | None = None, limit: int = 24):
     }
 
 
-@router.get("/images/{image_id}", response={200: ImageOut, **ERRORS}, summary="Get one of your images")
+@router.get("/images/{image_id}", response={200: ImageOut, **errors(404)}, summary="Get one of your images")
 def get_image(request, image_id: str):
     return image_out(request, services.image_get(image_id=image_id, owner=str(request.user.pk)))
 
 
 @router.patch(
     "/images/{image_id}",
-    response={200: ImageOut, **ERRORS},
+    response={200: ImageOut, **errors(404, 409, *WITH_BODY)},
     summary="Change title, caption, alt text or visibility",
 )
 def patch_image(request, image_id: str, payload: ImagePatch):
@@ -151,7 +188,7 @@ def patch_image(request, image_id: str, payload: ImagePatch):
 
 
 @router.delete(
-    "/images/{image_id}", response={204: None, **ERRORS}, summary="Delete an image and all its files"
+    "/images/{image_id}", response={204: None, **errors(404)}, summary="Delete an image and all its files"
 )
 def delete_image(request, image_id: str):
     services.image_delete(image_id=image_id, owner=str(request.user.pk))
@@ -160,11 +197,12 @@ def delete_image(request, image_id: str):
 
 @router.post(
     "/images/{image_id}/renditions",
-    response={201: RenditionOut, **ERRORS},
+    response={201: RenditionOut, **errors(404, 409, *WITH_BODY)},
     summary="Make a custom size (change resolution)",
 )
 def create_rendition(request, image_id: str, payload: CustomSizeIn):
-    """Width and/or height up to GALLERY_MAX_CUSTOM_SIDE, `fit` or `fill`, `jpeg` or `webp`. Never upscaled."""
+    """Width and/or height up to GALLERY_MAX_CUSTOM_SIDE, `fit` or `fill`, `jpeg` or `webp`.
+    Never upscaled. 409 while the image is not ready or has the most custom sizes allowed."""
     r = services.rendition_create(
         image_id=image_id,
         owner=str(request.user.pk),

@@ -48,6 +48,12 @@ class JsonObjectParser(Parser):
             raise NotAJsonObject
         return data
 
+    def parse_querydict(self, data, list_fields, request):
+        """Form fields and files: only from a multipart body (uploads)."""
+        if data is not request.GET and request.content_type != "multipart/form-data":
+            raise UnsupportedMediaType("Send the upload as multipart/form-data.")
+        return super().parse_querydict(data, list_fields, request)
+
 
 class BearerToken(HttpBearer):
     openapi_description = "An API token: create one on the Tokens page or with `manage.py createtoken`."
@@ -97,11 +103,15 @@ def on_auth_error(request, exc):
 def on_validation_error(request, exc: ValidationError):
     parts = []
     for err in exc.errors[:5]:
-        where = ".".join(
-            str(p) for p in err.get("loc", []) if p not in ("body", "query", "form", "file", "path")
-        )
+        loc = [str(p) for p in err.get("loc", [])]
+        # ("body", <the view's parameter name>, field, ...) or (source, field, ...)
+        loc = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
+        where = ".".join(loc).replace("_", " ").capitalize()
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    return error(request, "invalid_request", "; ".join(parts) or "The request is not valid.", 400)
+    # A constraint may name the error code of its field (imageplatform.apischema.SettingRange).
+    codes = [e["ctx"]["code"] for e in exc.errors if isinstance(e.get("ctx"), dict) and e["ctx"].get("code")]
+    code = codes[0] if codes else "invalid_request"
+    return error(request, code, "; ".join(parts) or "The request is not valid.", 400)
 
 
 @api.exception_handler(HttpError)
