@@ -6,8 +6,6 @@ from typing import Annotated, Literal
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import model_validator
-from pydantic_core import PydanticCustomError
 
 from gallery import services
 from gallery.services.queries import CURSOR_MAX
@@ -71,7 +69,8 @@ def _is_int(name: str) -> dict:
 class CustomSizeIn(Schema):
     """A width, a height or both (`fill` needs both), up to GALLERY_MAX_CUSTOM_SIDE."""
 
-    # The rules across fields, in the document too: a width or a height; `fill`, both.
+    # The rules across fields (custom_spec in the service enforces them), in the document:
+    # a width or a height; `fill` needs both.
     model_config = {
         "json_schema_extra": {
             "anyOf": [_is_int("width"), _is_int("height")],
@@ -84,18 +83,6 @@ class CustomSizeIn(Schema):
     height: CustomSide | None = None
     mode: Literal["fit", "fill"] = "fit"
     format: Literal["jpeg", "webp"] = "jpeg"
-
-    @model_validator(mode="after")
-    def _sides(self):
-        if self.width is None and self.height is None:
-            raise _spec_error("Give a width, a height, or both.")
-        if self.mode == "fill" and (self.width is None or self.height is None):
-            raise _spec_error("'fill' needs both a width and a height.")
-        return self
-
-
-def _spec_error(message: str) -> PydanticCustomError:
-    return PydanticCustomError("invalid_rendition_spec", message, {"code": "invalid_rendition_spec"})
 
 
 def _short_url(request, image: services.Image) -> str | None:

@@ -2,9 +2,8 @@
 handlers: JSON ``{"error", "detail"}`` under /api/, the error page elsewhere.
 
 - ``ApiJsonErrorsMiddleware``: 405 answers that Django makes by itself become JSON.
-- ``MalformedRequestMiddleware``: refuses what would make Django or a view fail (a
-  non-numeric Content-Length, a charset that is no text encoding, a form body that does
-  not parse or is over the DATA_UPLOAD_MAX_* limits) with a 4xx before anyone reads it.
+- ``MalformedRequestMiddleware``: refuses a non-numeric Content-Length (400) and a
+  charset that is no text encoding (415) before anyone reads the request.
 - ``StoreOutageMiddleware``: a page whose store is down answers 503 with Retry-After.
 """
 
@@ -22,8 +21,6 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from imageplatform import outages
-
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def is_api(request) -> bool:
@@ -82,10 +79,10 @@ class ApiJsonErrorsMiddleware:
 
 
 class MalformedRequestMiddleware:
-    """Refuses malformed requests early. Pages' form bodies are parsed here, inside a
-    ``try``: otherwise the CSRF middleware parses them first, where a failure is no
-    view's exception and becomes a 500. The API parses its own bodies (its handlers
-    answer JSON), so that JSON endpoints can still read the raw body."""
+    """Refuses, before anything reads the request, what Django would fail on later with a
+    500: a Content-Length that is not a number, and a charset that is no text encoding.
+    Bodies that do not parse are refused where they are parsed: by Django's handlers for
+    pages (handler400), by the API's exception handlers under /api/ (``body_error``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -105,16 +102,6 @@ class MalformedRequestMiddleware:
                 415,
                 title="Unsupported charset",
             )
-        if not is_api(request) and request.method == "POST" and request.content_type in FORM_TYPES:
-            try:
-                request.POST  # noqa: B018 - parses the body (and the files) once, here
-            except Exception as exc:
-                refused = body_error(exc)
-                if refused is None:
-                    raise
-                request._mark_post_parse_error()
-                code, detail, status = refused
-                return error_response(request, code, detail, status)
         return self.get_response(request)
 
 

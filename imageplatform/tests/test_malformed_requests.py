@@ -270,3 +270,36 @@ def test_unhandled_api_errors_are_json_500(client, auth, stores, monkeypatch):
     response = client.get("/api/v1/images", **auth)
     assert_json_error(response, 500)
     assert "bug" not in response.json()["detail"]
+
+
+def test_unhandled_api_errors_are_json_500_with_debug_too(client, auth, stores, monkeypatch, settings):
+    """With DEBUG, ninja would answer a plain-text traceback."""
+    from gallery import services
+
+    def boom(**kwargs):
+        raise RuntimeError("bug")
+
+    settings.DEBUG = True
+    monkeypatch.setattr(services, "image_list", boom)
+    assert_json_error(client.get("/api/v1/images", **auth), 500)
+
+
+# --------------------------------------------------------------------------- Django's own errors
+def test_a_disallowed_host_is_400_json_under_the_api_and_a_page_elsewhere(client):
+    assert_json_error(client.get("/api/v1/images", HTTP_HOST="evil.example"), 400)
+    assert_error_page(client.get("/accounts/login/", HTTP_HOST="evil.example"), 400)
+
+
+def test_a_crash_outside_the_api_handlers_is_500_json_under_the_api(client, monkeypatch):
+    from imageplatform.middleware import StoreOutageMiddleware
+
+    def crash(self, request):
+        raise RuntimeError("bug in a middleware")
+
+    monkeypatch.setattr(StoreOutageMiddleware, "__call__", crash)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/images")
+    assert_json_error(response, 500)
+    assert "bug" not in response.json()["detail"]
+    page = client.get("/accounts/login/")
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
