@@ -32,6 +32,12 @@ def stores(monkeypatch):
                 BillingMode="PAY_PER_REQUEST",
             )
         yield s3, dynamo
+        # The suite may share one mocked AWS per worker (conftest.py): leave nothing behind.
+        for obj in s3.list_objects_v2(Bucket="media").get("Contents", []):
+            s3.delete_object(Bucket="media", Key=obj["Key"])
+        s3.delete_bucket(Bucket="media")
+        for table in ("images", "links"):
+            dynamo.delete_table(TableName=table)
 
 
 def add_image(s3, dynamo, image_id, *, status="ready", short_code=None, files=True):
