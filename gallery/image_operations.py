@@ -117,10 +117,12 @@ class MaxOperation(GeometryOperation):
 class WidthOperation(GeometryOperation):
     """``width-W``: that width (or less: never upscaled), height from the aspect ratio."""
 
+    dimension = "width"
+
     def construct(self, *args: str) -> None:
         if len(args) != 1:
             raise InvalidRenditionSpec(f'"{self.name}" takes one number, such as {self.name}-800.')
-        self.size = self._check_side(str(self._number_arg(args[0], "a width in pixels")))
+        self.size = self._check_side(str(self._number_arg(args[0], f"a {self.dimension} in pixels")))
 
     def plan(self, width: int, height: int) -> Plan:
         return Plan((width, height), _fit(width, height, self.size, max(height, 1)))
@@ -128,6 +130,8 @@ class WidthOperation(GeometryOperation):
 
 class HeightOperation(WidthOperation):
     """``height-H``: that height (or less), width from the aspect ratio."""
+
+    dimension = "height"
 
     def plan(self, width: int, height: int) -> Plan:
         return Plan((width, height), _fit(width, height, max(width, 1), self.size))

@@ -130,6 +130,8 @@ def count_gif_frames(data: bytes, stop_after: int) -> int:
                 pos = _skip_sub_blocks(data, pos + 1)  # LZW minimum code size, then data
             else:
                 break  # garbage after the frames: Pillow stops there too
+        if frames == 0 and pos > n:
+            raise IndexError  # the colour table or a block runs past the end
         return frames
     except IndexError:
         if frames:

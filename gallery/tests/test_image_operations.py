@@ -228,10 +228,6 @@ def test_size_error_shows_the_expected_shape():
         Filter("fill-400")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HeightOperation reuses WidthOperation.construct, whose message says 'a width in pixels'",
-)
 def test_bad_height_error_speaks_of_a_height():
     with pytest.raises(InvalidRenditionSpec) as info:
         Filter("height-abc")

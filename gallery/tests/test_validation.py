@@ -316,11 +316,6 @@ def test_count_gif_frames_of_a_gif_cut_inside_its_header_raises_corrupt_image(le
         count_gif_frames(animated_gif(THREE_FRAMES)[:length], stop_after=10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the loop ends when the data runs out inside the global colour table (pos >= len) "
-    "and returns 0 frames instead of raising CorruptImage as the docstring says",
-)
 @pytest.mark.parametrize("length", [11, 13, 16])
 def test_count_gif_frames_of_a_gif_cut_inside_its_colour_table_raises_corrupt_image(length):
     data = animated_gif(THREE_FRAMES)
