@@ -84,6 +84,19 @@ def url(key: str) -> str:
     return media_storage().url(key)
 
 
+def rendition_url(key: str, *, shared: bool) -> str:
+    """A rendition's URL. Of a shared (public or unlisted) image, when
+    GALLERY_SHARED_RENDITIONS_URL names the CDN (production: the public origin, where
+    CloudFront serves /renditions/* from the bucket): unsigned, cacheable and lasting, so
+    link previews and open tabs keep their images. Otherwise a short-lived signed URL."""
+    from django.conf import settings
+
+    base = settings.GALLERY_SHARED_RENDITIONS_URL
+    if shared and base:
+        return f"{base.rstrip('/')}/{key}"
+    return url(key)
+
+
 def delete_keys(keys: list[str]) -> None:
     client, bucket = s3_client(), media_storage().bucket_name
     for start in range(0, len(keys), 1000):

@@ -64,7 +64,9 @@ class Image:
     original_url: str | None
     renditions: dict[str, RenditionFile] = field(default_factory=dict)
     short_code: str | None = None
-    download_url: str | None = None  # the largest JPEG, saved under a readable name  # the default short link's code (set by the shortlinks app)
+    download_url: str | None = (
+        None  # the largest JPEG, saved under a readable name  # the default short link's code (set by the shortlinks app)
+    )
 
     @property
     def display_title(self) -> str:
@@ -157,10 +159,11 @@ def to_image(item: ImageItem, *, with_urls: bool = True) -> Image:
     """The dataclass of a record. ``with_urls=False`` signs nothing (URLs are left empty):
     for answers that do not show files, such as redirects and access checks."""
     files = {}
+    shared = item.visibility in SHARED and item.status == "ready" and not item.hidden
     for name, r in renditions_of(item).items():
         files[name] = RenditionFile(
             name=name,
-            url=storage.url(r["key"]) if with_urls else "",
+            url=storage.rendition_url(r["key"], shared=shared) if with_urls else "",
             width=int(r["width"]),
             height=int(r["height"]),
             format=r["format"],
@@ -211,7 +214,9 @@ def _original_name(item: ImageItem) -> str:
 
 
 def _download_url(item: ImageItem) -> str | None:
-    jpegs = [r for name, r in renditions_of(item).items() if r.get("format") == "jpeg" and not is_custom(name)]
+    jpegs = [
+        r for name, r in renditions_of(item).items() if r.get("format") == "jpeg" and not is_custom(name)
+    ]
     if not jpegs:
         return None
     largest = max(jpegs, key=lambda r: int(r["width"]))

@@ -37,8 +37,25 @@ def test_share_download_is_the_largest_jpeg_with_a_readable_name(stores, user, m
 
 @pytest.mark.parametrize(
     "name,fallback",
-    [("plain.jpg", 'filename="plain.jpg"'), ('quo"te;%.jpg', 'filename="quo_te__.jpg"'), ("日本.jpg", 'filename="__.jpg"')],
+    [
+        ("plain.jpg", 'filename="plain.jpg"'),
+        ('quo"te;%.jpg', 'filename="quo_te__.jpg"'),
+        ("日本.jpg", 'filename="__.jpg"'),
+    ],
 )
 def test_content_disposition_has_an_ascii_fallback(name, fallback):
     value = storage.content_disposition(name)
     assert value.startswith(f"attachment; {fallback}; filename*=UTF-8''")
+
+
+def test_shared_renditions_are_unsigned_on_the_cdn_and_private_ones_signed(stores, user, make_jpeg, settings):
+    settings.GALLERY_SHARED_RENDITIONS_URL = "https://images.example.com"
+    shared = services.image_upload(owner=str(user.pk), data=make_jpeg(), visibility="unlisted")
+    assert shared.thumb.url.startswith("https://images.example.com/renditions/")
+    assert "Signature" not in shared.thumb.url and "X-Amz" not in shared.thumb.url
+    assert "X-Amz-Signature=" in shared.original_url  # originals are never on the CDN
+    private = services.image_update(image_id=shared.id, owner=shared.owner, visibility="private")
+    assert "X-Amz-Signature=" in private.thumb.url
+    hidden = services.image_update(image_id=shared.id, owner=shared.owner, visibility="public")
+    services.image_moderate(image_id=hidden.id, action="hide")
+    assert "X-Amz-Signature=" in services.image_get(image_id=hidden.id).thumb.url

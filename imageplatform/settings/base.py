@@ -141,6 +141,9 @@ LOCAL_AWS_SECRET_ACCESS_KEY = None
 # --- Files: S3 through django-storages ---------------------------------------------------
 GALLERY_BUCKET = env_str("GALLERY_BUCKET", "")
 GALLERY_URL_EXPIRY = env_int("GALLERY_URL_EXPIRY", 900)  # seconds a signed file URL lives
+# Where renditions of shared images are served unsigned (production: the public origin,
+# CloudFront's /renditions/* behaviour). Empty: every file URL is signed (local, tests).
+GALLERY_SHARED_RENDITIONS_URL = env_str("GALLERY_SHARED_RENDITIONS_URL", "")
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -203,6 +203,10 @@ STORAGES["default"] = {
     "OPTIONS": {**STORAGES["default"]["OPTIONS"], **_media},
 }
 
+# Renditions of shared images: unsigned on the public origin, where CloudFront serves
+# /renditions/* from the bucket (OAC) and caches them; private files stay presigned.
+GALLERY_SHARED_RENDITIONS_URL = env_str("GALLERY_SHARED_RENDITIONS_URL", PUBLIC_ORIGIN)
+
 # --- Static files: hashed names, the manifest in the package, the files on CloudFront ----
 STATIC_URL = f"{PUBLIC_ORIGIN}/static/"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
