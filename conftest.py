@@ -94,7 +94,9 @@ def _empty_moto_stores(settings):
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
     for table in (settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE):
         try:
-            key_names = [k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]]
+            key_names = [
+                k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
+            ]
         except dynamodb.exceptions.ResourceNotFoundException:
             continue
         for page in dynamodb.get_paginator("scan").paginate(TableName=table):

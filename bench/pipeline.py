@@ -25,9 +25,7 @@ def main():
     ap.add_argument("corpus")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    photos = sorted(
-        p for p in glob.glob(os.path.join(args.corpus, "*")) if not p.endswith((".json", ".md"))
-    )
+    photos = sorted(p for p in glob.glob(os.path.join(args.corpus, "*")) if not p.endswith((".json", ".md")))
     if not photos:
         sys.exit(f"no photos in {args.corpus}")
     times = {p: [] for p in photos}

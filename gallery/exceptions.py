@@ -4,7 +4,6 @@ Each carries a stable machine-readable ``code`` (used as the API's ``error`` fie
 the HTTP status the interfaces answer with. No Django imports: renditions.py raises these.
 """
 
-
 from imageplatform.errors import PlatformError
 
 

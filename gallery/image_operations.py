@@ -84,9 +84,7 @@ class Operation:
 
     def _number_arg(self, arg: str, what: str) -> int:
         if not _NUMBER.fullmatch(arg):
-            raise InvalidRenditionSpec(
-                f'"{self.name}-{arg}": expected {what} as a whole number above zero.'
-            )
+            raise InvalidRenditionSpec(f'"{self.name}-{arg}": expected {what} as a whole number above zero.')
         return int(arg)
 
 
@@ -150,10 +148,8 @@ class FillOperation(GeometryOperation):
 
     def plan(self, width: int, height: int) -> Plan:
         aspect = self.width / self.height
-        if width / height > aspect:  # too wide: keep the full height
-            crop = (height * aspect, float(height))
-        else:
-            crop = (float(width), width / aspect)
+        # Too wide: keep the full height; else keep the full width.
+        crop = (height * aspect, float(height)) if width / height > aspect else (float(width), width / aspect)
         if crop[0] >= self.width:
             return Plan(crop, (self.width, self.height))
         # Smaller than the box: the crop itself, in whole pixels, at least 1 x 1.
@@ -209,9 +205,7 @@ class Filter:
         if not isinstance(spec, str) or not spec.strip():
             raise InvalidRenditionSpec("The rendition spec is empty.")
         if len(spec) > MAX_SPEC_LENGTH:
-            raise InvalidRenditionSpec(
-                f"The rendition spec is longer than {MAX_SPEC_LENGTH} characters."
-            )
+            raise InvalidRenditionSpec(f"The rendition spec is longer than {MAX_SPEC_LENGTH} characters.")
         seen: set[str] = set()
         for part in spec.split("|"):
             name, *args = part.strip().split("-")

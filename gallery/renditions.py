@@ -136,9 +136,7 @@ def _open(data: bytes, limits: Limits) -> tuple[ImageInfo, Image.Image, int]:
     if not data:
         raise EmptyFile()
     if len(data) > limits.max_bytes:
-        raise FileTooLarge(
-            f"The file is {_mb(len(data))}; the limit is {_mb(limits.max_bytes)}."
-        )
+        raise FileTooLarge(f"The file is {_mb(len(data))}; the limit is {_mb(limits.max_bytes)}.")
     kind = validation.sniff(data)
     if kind.format not in limits.formats:
         raise UnsupportedFormat(
@@ -156,8 +154,7 @@ def _open(data: bytes, limits: Limits) -> tuple[ImageInfo, Image.Image, int]:
         raise TooManyPixels(f"The image is too large to process safely ({exc}).") from exc
     except (Exception, MemoryError) as exc:
         raise CorruptImage(
-            f"The file starts like a {kind.format} image but its header cannot be read "
-            f"({_reason(exc)})."
+            f"The file starts like a {kind.format} image but its header cannot be read ({_reason(exc)})."
         ) from exc
     try:
         info, orientation = _inspect(im, kind, data, limits)
@@ -167,9 +164,7 @@ def _open(data: bytes, limits: Limits) -> tuple[ImageInfo, Image.Image, int]:
     return info, im, orientation
 
 
-def _inspect(
-    im: Image.Image, kind: validation.Kind, data: bytes, limits: Limits
-) -> tuple[ImageInfo, int]:
+def _inspect(im: Image.Image, kind: validation.Kind, data: bytes, limits: Limits) -> tuple[ImageInfo, int]:
     try:
         width, height = im.size
         if width < 1 or height < 1:
@@ -183,9 +178,7 @@ def _inspect(
             _check_tiff_tiles(im)
         frames = _count_frames(im, kind, data, limits.max_frames)
         if frames > limits.max_frames:
-            raise TooManyFrames(
-                f"The animation has more than {limits.max_frames} frames, the limit."
-            )
+            raise TooManyFrames(f"The animation has more than {limits.max_frames} frames, the limit.")
         orientation = _orientation(im)
         has_alpha = "A" in im.getbands() or "transparency" in im.info
     except GalleryError:
@@ -332,9 +325,7 @@ class _Renderer:
                     earlier.size[0] * plan.crop[0] / full[0] / plan.size[0],
                     earlier.size[1] * plan.crop[1] / full[1] / plan.size[1],
                 )
-                if ratio >= CASCADE_MIN_RATIO and (
-                    best is None or earlier.size[0] < best.size[0]
-                ):
+                if ratio >= CASCADE_MIN_RATIO and (best is None or earlier.size[0] < best.size[0]):
                     best = earlier
             sources[plan] = best
         return sources
@@ -366,9 +357,13 @@ class _Renderer:
         """Resize (in parallel bands), convert to sRGB and orient one plan from the decode."""
         src = self.decoded
         stored = plan.swapped() if self.orientation >= 5 else plan
-        sw, sh = (self.info.height, self.info.width) if self.orientation >= 5 else (
-            self.info.width,
-            self.info.height,
+        sw, sh = (
+            (self.info.height, self.info.width)
+            if self.orientation >= 5
+            else (
+                self.info.width,
+                self.info.height,
+            )
         )
         fx, fy = src.size[0] / sw, src.size[1] / sh  # decode scale (draft)
         cw, ch = stored.crop[0] * fx, stored.crop[1] * fy
@@ -402,7 +397,7 @@ class _Renderer:
             out = parts[0]
         else:
             out = Image.new(parts[0].mode, (out_w, out_h))
-            for y0, part in zip(edges, parts):
+            for y0, part in zip(edges, parts, strict=True):
                 out.paste(part, (0, y0))
         return _orient(out, self.orientation)
 

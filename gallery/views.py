@@ -218,7 +218,7 @@ def original(request, image_id):
 @login_required
 @require_POST
 def retry(request, image_id):
-    """"Try again" on an image whose processing failed."""
+    """ "Try again" on an image whose processing failed."""
     try:
         image = services.image_retry(image_id=image_id, owner=_owner(request))
     except ImageNotFound:

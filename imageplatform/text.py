@@ -40,7 +40,9 @@ def _keep(char: str, multiline: bool) -> bool:
     return unicodedata.category(char) != "Cc"
 
 
-def clean_text(value, *, limit: int, label: str, multiline: bool = False, replace_invalid: bool = False) -> str:
+def clean_text(
+    value, *, limit: int, label: str, multiline: bool = False, replace_invalid: bool = False
+) -> str:
     """The stored form of ``value``; InvalidText when it cannot be stored."""
     if value is None:
         return ""

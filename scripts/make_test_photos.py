@@ -12,7 +12,6 @@ sRGB mean colours the colour-management tests compare against.
 """
 
 import glob
-import io
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from pathlib import Path
 
 from PIL import Image, ImageCms, ImageDraw
 
@@ -123,33 +123,39 @@ def build(x):
         dune.transpose(method).save(
             os.path.join(OUT, name), quality=85, exif=exif_with_gps(orientation), xmp=XMP
         )
-        notes.append(f"{name}: Dune.jpg (mate-backgrounds) 480x320 stored turned, EXIF "
-                     f"Orientation={orientation}, GPS position, camera make and an XMP packet")
+        notes.append(
+            f"{name}: Dune.jpg (mate-backgrounds) 480x320 stored turned, EXIF "
+            f"Orientation={orientation}, GPS position, camera make and an XMP packet"
+        )
     expected["dune"] = {"width": dune.width, "height": dune.height, "mean": mean(dune)}
 
     meadow = load(x, "GreenMeadow.jpg", (400, 266))
     ladybird = load(x, "LadyBird.jpg", (400, 250))
 
     # CMYK with an embedded CMYK profile: separated from sRGB by that profile.
-    cmyk_icc = open(os.path.join(x, CMYK_ICC), "rb").read()
+    cmyk_icc = Path(x, CMYK_ICC).read_bytes()
     srgb = ImageCms.createProfile("sRGB")
     to_cmyk = ImageCms.buildTransform(srgb, os.path.join(x, CMYK_ICC), "RGB", "CMYK")
     cmyk = Image.new("CMYK", ladybird.size)
     to_cmyk.transform.apply(ladybird.getim(), cmyk.getim())  # lcms cannot re-serialise this profile
     cmyk.save(os.path.join(OUT, "ladybird_cmyk_profile.jpg"), quality=90, icc_profile=cmyk_icc)
     expected["ladybird"] = {"mean": mean(ladybird)}
-    notes.append("ladybird_cmyk_profile.jpg: LadyBird.jpg (mate-backgrounds) converted to CMYK with "
-                 "ps_cmyk.icc (libgs-common, Artifex PS CMYK) and that profile embedded")
+    notes.append(
+        "ladybird_cmyk_profile.jpg: LadyBird.jpg (mate-backgrounds) converted to CMYK with "
+        "ps_cmyk.icc (libgs-common, Artifex PS CMYK) and that profile embedded"
+    )
 
     # Wide gamut: Adobe RGB (1998) pixels with the profile embedded.
-    adobe_icc = open(os.path.join(x, ADOBE_ICC), "rb").read()
+    adobe_icc = Path(x, ADOBE_ICC).read_bytes()
     to_adobe = ImageCms.buildTransform(srgb, os.path.join(x, ADOBE_ICC), "RGB", "RGB")
     ImageCms.applyTransform(meadow, to_adobe).save(
         os.path.join(OUT, "meadow_adobergb.jpg"), quality=90, icc_profile=adobe_icc
     )
     expected["meadow"] = {"mean": mean(meadow)}
-    notes.append("meadow_adobergb.jpg: GreenMeadow.jpg (mate-backgrounds) converted to Adobe RGB "
-                 "(compatibleWithAdobeRGB1998.icc from icc-profiles-free), profile embedded")
+    notes.append(
+        "meadow_adobergb.jpg: GreenMeadow.jpg (mate-backgrounds) converted to Adobe RGB "
+        "(compatibleWithAdobeRGB1998.icc from icc-profiles-free), profile embedded"
+    )
 
     # 16-bit RGB PNG.
     small_dune = dune.resize((180, 120), Image.Resampling.LANCZOS)
@@ -170,13 +176,15 @@ def build(x):
     pal_mask = mask.resize(pal.size)
     pal.paste(63, mask=Image.eval(pal_mask, lambda v: 255 - v))
     pal.save(os.path.join(OUT, "ladybird_palette.png"), transparency=63)
-    notes.append("ladybird_palette.png: LadyBird.jpg quantised to 64 colours, index 63 made transparent "
-                 "in the corners")
+    notes.append(
+        "ladybird_palette.png: LadyBird.jpg quantised to 64 colours, index 63 made transparent in the corners"
+    )
 
     # Animated GIF, 3 frames: the first one is the photo, then the others.
     frames = [f.resize((160, 100)).quantize(64) for f in (dune, meadow, ladybird)]
-    frames[0].save(os.path.join(OUT, "three_frames.gif"), save_all=True,
-                   append_images=frames[1:], duration=200, loop=0)
+    frames[0].save(
+        os.path.join(OUT, "three_frames.gif"), save_all=True, append_images=frames[1:], duration=200, loop=0
+    )
     notes.append("three_frames.gif: Dune, GreenMeadow, LadyBird at 160x100, 3 frames")
 
     meadow.save(os.path.join(OUT, "meadow.webp"), quality=80)
@@ -198,13 +206,17 @@ def build(x):
     gray16 = Image.eval(storm, lambda v: v).convert("I")
     gray16.point(lambda v: v * 257).convert("I;16").save(os.path.join(OUT, "storm_gray16.png"))
     expected["storm"] = {"mean": mean(storm)[0]}
-    notes.append("storm_gray.jpg, storm_1bit.png, storm_gray16.png: Storm.jpg (mate-backgrounds) "
-                 "300x200 greyscale as 8-bit JPEG, 1-bit PNG and 16-bit PNG")
+    notes.append(
+        "storm_gray.jpg, storm_1bit.png, storm_gray16.png: Storm.jpg (mate-backgrounds) "
+        "300x200 greyscale as 8-bit JPEG, 1-bit PNG and 16-bit PNG"
+    )
 
-    json.dump(expected, open(os.path.join(OUT, "expected.json"), "w"), indent=1)
+    Path(OUT, "expected.json").write_text(json.dumps(expected, indent=1))
     with open(os.path.join(OUT, "README.md"), "w") as f:
-        f.write("# Test photos\n\nMade by `scripts/make_test_photos.py` from Debian packages "
-                "(mate-backgrounds, icc-profiles-free, libgs-common). Do not edit by hand.\n\n")
+        f.write(
+            "# Test photos\n\nMade by `scripts/make_test_photos.py` from Debian packages "
+            "(mate-backgrounds, icc-profiles-free, libgs-common). Do not edit by hand.\n\n"
+        )
         f.writelines(f"- {n}\n" for n in notes)
     total = 0
     for p in sorted(glob.glob(os.path.join(OUT, "*"))):

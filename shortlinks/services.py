@@ -332,7 +332,11 @@ def _check_password(code: str, password_hash: str, password: str | None, client:
     window, retry_after = limits.current_window()
     if not limits.attempt_reserve(code=code, client=client, window=window):
         raise TooManyAttempts(retry_after=retry_after)
-    if isinstance(password, str) and len(password) <= PASSWORD_MAX and check_password(password, password_hash):
+    if (
+        isinstance(password, str)
+        and len(password) <= PASSWORD_MAX
+        and check_password(password, password_hash)
+    ):
         limits.attempt_release(code=code, client=client, window=window)
         return
     raise PasswordIncorrect

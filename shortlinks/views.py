@@ -111,7 +111,11 @@ def share(request, image_id):
         return not_found(request)
     preview = image.large or image.medium or image.thumb
     og_image = image.medium or image.large or image.thumb
-    short_path = reverse("shortlinks:redirect", args=[code or image.short_code]) if (code or image.short_code) else None
+    short_path = (
+        reverse("shortlinks:redirect", args=[code or image.short_code])
+        if (code or image.short_code)
+        else None
+    )
     page_url = absolute_url(request, short_path or reverse("shortlinks:share", args=[image.id]))
     response = render(
         request,

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from devstack import procs
-from devstack.servers import MEDIA_HOST
-from devstack.servers import ROOT, LocalServers, free_port
+from devstack.servers import MEDIA_HOST, ROOT, LocalServers, free_port
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and prctl")
 

@@ -4,7 +4,15 @@ from gallery import signals
 from gallery.exceptions import ImageNotFound
 from gallery.models import ImageItem
 from gallery.services.pipeline import remove_everything
-from gallery.services.records import SHARED, Image, change_image, get_item, public_feed, queue_if_shared, to_image
+from gallery.services.records import (
+    SHARED,
+    Image,
+    change_image,
+    get_item,
+    public_feed,
+    queue_if_shared,
+    to_image,
+)
 from gallery.services.text import clean_alt_text, clean_caption, clean_title, clean_visibility
 
 

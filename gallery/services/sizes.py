@@ -1,4 +1,4 @@
-""""Change resolution": stored renditions of a custom size, made and removed by the owner."""
+""" "Change resolution": stored renditions of a custom size, made and removed by the owner."""
 
 from django.conf import settings
 
@@ -25,7 +25,9 @@ def custom_spec(*, width: int | None, height: int | None, mode: str, fmt: str) -
     if fmt not in settings.GALLERY_RENDITION_FORMATS:
         raise InvalidRenditionSpec(f"Format must be one of: {', '.join(settings.GALLERY_RENDITION_FORMATS)}.")
     for label, value in (("Width", width), ("Height", height)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_side):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_side
+        ):
             raise InvalidRenditionSpec(f"{label} must be a whole number from 1 to {max_side}.")
     if width is None and height is None:
         raise InvalidRenditionSpec("Give a width, a height, or both.")

@@ -16,7 +16,11 @@ from gallery import storage
 pytestmark = pytest.mark.django_db
 
 EXPECTED = json.loads((PHOTOS / "expected.json").read_text())
-ALL_PHOTOS = sorted(p.name for p in PHOTOS.iterdir() if p.suffix in {".jpg", ".png", ".tif", ".gif", ".webp", ".heic", ".avif"})
+ALL_PHOTOS = sorted(
+    p.name
+    for p in PHOTOS.iterdir()
+    if p.suffix in {".jpg", ".png", ".tif", ".gif", ".webp", ".heic", ".avif"}
+)
 
 
 @pytest.fixture

@@ -88,9 +88,7 @@ def gif_with_frames(count):
 @pytest.fixture(scope="module")
 def big_photo():
     """A 4100x2000 JPEG, large enough for the reduced-scale decode path."""
-    im = Image.open(io.BytesIO(photo("dune_orientation3.jpg"))).transpose(
-        Image.Transpose.ROTATE_180
-    )
+    im = Image.open(io.BytesIO(photo("dune_orientation3.jpg"))).transpose(Image.Transpose.ROTATE_180)
     return encoded(im.resize((4100, 2000), Image.Resampling.BICUBIC), "JPEG", quality=85)
 
 
@@ -143,7 +141,7 @@ def test_reduced_scale_decode_keeps_the_picture(big_photo):
     ours = opened(out["large"]).convert("RGB")
     for box in [(0, 0, 2048, 200), (0, 800, 2048, 999), (800, 300, 1200, 700)]:
         a, b = mean_rgb(ours, box), mean_rgb(reference, box)
-        assert max(abs(x - y) for x, y in zip(a, b)) <= 2
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) <= 2
 
 
 def test_never_upscales():
@@ -246,7 +244,7 @@ def test_animated_gif_renders_its_first_frame():
     info, out = render(photo("three_frames.gif"), {"t": "max-160x160|format-png"})
     assert info.frames == 3
     first = mean_rgb(opened(out["t"]))
-    assert max(abs(a - b) for a, b in zip(first, EXPECTED["dune"]["mean"])) < 12
+    assert max(abs(a - b) for a, b in zip(first, EXPECTED["dune"]["mean"], strict=True)) < 12
 
 
 # --------------------------------------------------------------------------- metadata
@@ -258,8 +256,19 @@ def test_outputs_carry_no_metadata(name):
     _, out = render(data, ALL_FORMATS)
     for fmt, rendition in out.items():
         raw = rendition.data
-        for marker in (b"Exif", b"ICC_PROFILE", b"xmpmeta", b"Secret Photographer", b"TestCam",
-                       b"iCCP", b"eXIf", b"iTXt", b"ICCP", b"XMP ", b"colr" if fmt != "avif" else b"prof"):
+        for marker in (
+            b"Exif",
+            b"ICC_PROFILE",
+            b"xmpmeta",
+            b"Secret Photographer",
+            b"TestCam",
+            b"iCCP",
+            b"eXIf",
+            b"iTXt",
+            b"ICCP",
+            b"XMP ",
+            b"colr" if fmt != "avif" else b"prof",
+        ):
             assert marker not in raw, (fmt, marker)
         im = opened(rendition)
         assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(im.info), (fmt, im.info.keys())
@@ -277,7 +286,7 @@ def test_the_input_bytes_are_left_untouched():
 
 
 def close_to(actual, expected, tolerance):
-    return max(abs(a - b) for a, b in zip(actual, expected)) <= tolerance
+    return max(abs(a - b) for a, b in zip(actual, expected, strict=True)) <= tolerance
 
 
 def test_adobe_rgb_photo_is_converted_to_srgb():
@@ -290,7 +299,9 @@ def test_adobe_rgb_photo_is_converted_to_srgb():
 
 
 def test_cmyk_photo_with_profile_is_converted_to_srgb():
-    info, out = render(photo("ladybird_cmyk_profile.jpg"), {"j": "max-400x400", "p": "max-400x400|format-png"})
+    info, out = render(
+        photo("ladybird_cmyk_profile.jpg"), {"j": "max-400x400", "p": "max-400x400|format-png"}
+    )
     assert info.format == "JPEG"
     for rendition in out.values():
         im = opened(rendition)
@@ -440,14 +451,27 @@ def test_frame_limit_is_inclusive():
 def tiff_claiming_tiles(tile):
     """A 16x16 greyscale TIFF whose tiles claim to be tile x tile pixels."""
     entries = [
-        (256, 4, 1, 16), (257, 4, 1, 16), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
-        (277, 3, 1, 1), (322, 4, 1, tile), (323, 4, 1, tile), (324, 4, 1, 200), (325, 4, 1, 256),
+        (256, 4, 1, 16),
+        (257, 4, 1, 16),
+        (258, 3, 1, 8),
+        (259, 3, 1, 1),
+        (262, 3, 1, 1),
+        (277, 3, 1, 1),
+        (322, 4, 1, tile),
+        (323, 4, 1, tile),
+        (324, 4, 1, 200),
+        (325, 4, 1, 256),
     ]
-    ifd = struct.pack("<H", len(entries)) + b"".join(
-        struct.pack("<HHII", tag, typ, count, value) if typ == 4
-        else struct.pack("<HHIHH", tag, typ, count, value, 0)
-        for tag, typ, count, value in entries
-    ) + b"\x00\x00\x00\x00"
+    ifd = (
+        struct.pack("<H", len(entries))
+        + b"".join(
+            struct.pack("<HHII", tag, typ, count, value)
+            if typ == 4
+            else struct.pack("<HHIHH", tag, typ, count, value, 0)
+            for tag, typ, count, value in entries
+        )
+        + b"\x00\x00\x00\x00"
+    )
     data = b"II*\x00" + struct.pack("<I", 8) + ifd
     return data + b"\x00" * (200 - len(data)) + b"\x80" * 256
 
@@ -470,7 +494,10 @@ def test_html_hiding_an_image_is_unsupported():
         render(data, DEFAULT_SPECS)
 
 
-@pytest.mark.parametrize("name", ["dune_orientation6.jpg", "ladybird_palette.png", "three_frames.gif", "meadow.webp", "ladybird_lzw.tif"])
+@pytest.mark.parametrize(
+    "name",
+    ["dune_orientation6.jpg", "ladybird_palette.png", "three_frames.gif", "meadow.webp", "ladybird_lzw.tif"],
+)
 def test_damaged_files_raise_only_gallery_errors(name):
     data = photo(name)
     rng = random.Random(name)
@@ -500,11 +527,33 @@ def test_spec_defaults():
 @pytest.mark.parametrize(
     "spec",
     [
-        "", "max", "max-0x100", "max-100x0", "max-100", "max-100x100x3", "max--100x100",
-        "max-100x", "max-+5x5", "width-0", "width-abc", "width--5", "height-9000",
-        "max-9000x100", "fill-100x100|max-50x50", "original|width-10", "resize-100x100",
-        "format-gif", "format-jpeg|format-webp", "quality-0", "quality-101", "quality-abc",
-        "format-png|quality-50", "max-100x100|", "|max-100x100", "original-5", "MAX-10x10",
+        "",
+        "max",
+        "max-0x100",
+        "max-100x0",
+        "max-100",
+        "max-100x100x3",
+        "max--100x100",
+        "max-100x",
+        "max-+5x5",
+        "width-0",
+        "width-abc",
+        "width--5",
+        "height-9000",
+        "max-9000x100",
+        "fill-100x100|max-50x50",
+        "original|width-10",
+        "resize-100x100",
+        "format-gif",
+        "format-jpeg|format-webp",
+        "quality-0",
+        "quality-101",
+        "quality-abc",
+        "format-png|quality-50",
+        "max-100x100|",
+        "|max-100x100",
+        "original-5",
+        "MAX-10x10",
         "max-1" + "0" * 300 + "x10",
     ],
 )

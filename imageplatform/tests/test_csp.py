@@ -11,7 +11,9 @@ HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
 
 
-@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize(
+    "path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES))
+)
 def test_templates_have_no_inline_script_handler_or_style(path):
     source = path.read_text()
     assert not INLINE_SCRIPT.search(source), "inline <script>"
@@ -20,7 +22,9 @@ def test_templates_have_no_inline_script_handler_or_style(path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/", "/public/", "/healthz", "/s/AAAAAAAAAAAA"])
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/public/", "/healthz", "/s/AAAAAAAAAAAA"]
+)
 def test_every_answer_carries_the_policy(moto_stores, client, path):
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())

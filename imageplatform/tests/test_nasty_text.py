@@ -65,7 +65,10 @@ def pages_still_work(client, user, image, admin_user):
 def test_api_text_fields_are_cleaned_or_refused(client, api, owner, admin_user, field, kind):
     user, image = owner
     response = client.patch(
-        f"/api/v1/images/{image.id}", raw_json({field: NASTY[kind]}), content_type="application/json", headers=api
+        f"/api/v1/images/{image.id}",
+        raw_json({field: NASTY[kind]}),
+        content_type="application/json",
+        headers=api,
     )
     if kind in ("surrogate", "ten_thousand"):
         assert response.status_code == 400, response.content
@@ -92,12 +95,16 @@ def test_invalid_utf8_in_a_form_post_is_not_a_500(client, owner, admin_user):
 
 
 def test_file_names_are_cleaned_not_refused(stores, user, make_jpeg):
-    image = services.image_upload(owner=str(user.pk), data=make_jpeg(), filename=f"../../a{SURROGATE}\u202e\x00b.jpg")
+    image = services.image_upload(
+        owner=str(user.pk), data=make_jpeg(), filename=f"../../a{SURROGATE}\u202e\x00b.jpg"
+    )
     assert image.original_filename == "a\ufffdb.jpg"
 
 
 def test_a_multipart_file_name_with_invalid_utf8_is_accepted(stores, client, api, make_jpeg):
-    upload = SimpleUploadedFile("caf\udcc3.jpg".encode("utf-8", "surrogateescape").decode("latin-1"), make_jpeg())
+    upload = SimpleUploadedFile(
+        "caf\udcc3.jpg".encode("utf-8", "surrogateescape").decode("latin-1"), make_jpeg()
+    )
     response = client.post("/api/v1/images", {"file": upload}, headers=api)
     assert response.status_code == 201, response.content
     json.dumps(response.json(), ensure_ascii=False).encode("utf-8")
@@ -107,7 +114,10 @@ def test_a_multipart_file_name_with_invalid_utf8_is_accepted(stores, client, api
 def test_link_passwords_with_nasty_text_are_refused_with_a_reason(client, api, owner, password):
     _, image = owner
     response = client.post(
-        f"/api/v1/images/{image.id}/links", raw_json({"password": password}), content_type="application/json", headers=api
+        f"/api/v1/images/{image.id}/links",
+        raw_json({"password": password}),
+        content_type="application/json",
+        headers=api,
     )
     assert response.status_code == 400, response.content
     assert response.json()["error"] in ("invalid_link_option", "invalid_request")

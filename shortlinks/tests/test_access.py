@@ -28,10 +28,7 @@ def unlisted(stores, user, make_jpeg):
 def visit(code: str, **post):
     """A new visitor who has nothing but the link."""
     browser = Client()
-    if post:
-        first = browser.post(f"/s/{code}", post)
-    else:
-        first = browser.get(f"/s/{code}")
+    first = browser.post(f"/s/{code}", post) if post else browser.get(f"/s/{code}")
     return browser, first
 
 

@@ -218,7 +218,9 @@ def test_private_or_hidden_suspends_links_and_sharing_again_restores_them(shared
     for code in (link.code, default.code):
         with pytest.raises(ShortLinkNotFound):
             services.shortlink_resolve(code=code)
-    states = {ln.code: ln.state for ln in services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)}
+    states = {
+        ln.code: ln.state for ln in services.shortlink_list_for_owner(image_id=shared.id, owner=shared.owner)
+    }
     assert states == {default.code: "suspended", link.code: "suspended", revoked.code: "revoked"}
 
     change(restore)
