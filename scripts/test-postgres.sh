@@ -4,7 +4,9 @@
 # Starts Debian's PostgreSQL (installed by `scripts/bootstrap.sh --test`) as a throwaway
 # cluster: data and socket in a temp folder, a free port on 127.0.0.1, trust auth, owned
 # by the `postgres` user because PostgreSQL refuses to run as root. Runs pytest with
-# DATABASE_URL pointing at it (browser tests excluded: they test pages, not the database),
+# DATABASE_URL pointing at it, over the apps' tests (accounts, gallery, shortlinks,
+# imageplatform: where Django's database is used; browser tests excluded: they test pages;
+# the package, IAM, CI/CD and devstack suites never touch the database),
 # and stops the server and removes the folder on exit, whatever happened.
 # With DATABASE_URL already set to a postgres:// URL, uses that server instead.
 # Extra pytest args: PYTEST_ARGS="-k upload".
@@ -14,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE=1
 
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "==> using the PostgreSQL server of DATABASE_URL"
-  exec .venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PYTEST_ARGS:-}
+  exec .venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PG_TEST_PATHS:-accounts gallery shortlinks imageplatform} ${PYTEST_ARGS:-}
 fi
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -50,4 +52,4 @@ trap stop EXIT INT TERM
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/imageplatform"
 echo "==> PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-.venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PYTEST_ARGS:-}
+.venv/bin/python -m pytest ${PYTEST_XDIST:-} -m "not browser" ${PG_TEST_PATHS:-accounts gallery shortlinks imageplatform} ${PYTEST_ARGS:-}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite. Unit tests (moto), integration tests (dynalite + s3rver,
 # started by a session fixture), browser tests (Debian's chromium via Playwright), the
-# rehearsal (scripts/rehearse.sh), then the Terraform checks when terraform is installed.
+# rehearsal (scripts/rehearse.sh), a short load test, then the Terraform checks when
+# terraform is installed.
 # Extra pytest args: PYTEST_ARGS="-k upload".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,9 @@ fi
 
 echo "==> rehearsal (the package, production settings, emulated AWS, PostgreSQL)"
 bash scripts/rehearse.sh
+
+echo "==> load test, short (make load runs the long one)"
+LOAD_TIME=${LOAD_TIME:-30s} LOAD_USERS=${LOAD_USERS:-8} bash scripts/load.sh
 
 if command -v terraform >/dev/null 2>&1 && [ -f terraform/scripts/check.sh ]; then
   echo "==> terraform checks"
