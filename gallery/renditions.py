@@ -397,7 +397,7 @@ class _Renderer:
             out = parts[0]
         else:
             out = Image.new(parts[0].mode, (out_w, out_h))
-            for y0, part in zip(edges, parts, strict=True):
+            for y0, part in zip(edges, parts, strict=False):  # edges has the end as well
                 out.paste(part, (0, y0))
         return _orient(out, self.orientation)
 
