@@ -19,13 +19,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 HERE = Path(__file__).parent
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
-MAX_SECONDS = 240  # the whole run; on 2 shared cores it takes about a minute
+MAX_SECONDS = 300  # a guard: on 2 shared cores the run takes about a minute
 
 
 def test_the_api_passes_every_schemathesis_check(live_server, local_stores, django_user_model, tmp_path):
     user = django_user_model.objects.create_user(username="schemathesis", password="not-used-here-42")
     token = token_create(user=user, name="schemathesis").token
     st = Path(sys.executable).with_name("st")
+    if not st.exists():
+        pytest.fail("schemathesis is not installed: `make deps` installs requirements-dev.txt")
     command = [
         str(st),
         "--config-file",
@@ -54,6 +56,7 @@ def test_the_api_passes_every_schemathesis_check(live_server, local_stores, djan
         "--report-dir",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=MAX_SECONDS + 60, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=MAX_SECONDS, check=False)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20000:]
+    print(output[output.find("Coverage") :])  # the phases and the summary (pytest -rP shows it)
