@@ -14,7 +14,7 @@ from pynamodb.exceptions import PynamoDBConnectionError
 
 log = logging.getLogger("imageplatform.outages")
 
-RETRY_AFTER = 5  # seconds: long enough for botocore's retries elsewhere to settle
+RETRY_AFTER = 5  # seconds a client waits before trying again (the Retry-After header)
 
 # Error codes AWS uses for "slow down" (DynamoDB, S3 and the generic ones) and for its
 # own failures, whatever HTTP status a local server answers them with.
@@ -35,15 +35,14 @@ RETRYABLE_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
-_DYNAMODB_PREFIXES = ("dynamodb",)
-_MAX_DEPTH = 6
+_MAX_LINKS = 18  # exceptions looked at in one chain
 
 
 def _chain(exc: BaseException):
     """The exception, PynamoDB's ``cause`` and the Python cause/context chain."""
     seen = set()
     todo = [exc]
-    while todo and len(seen) < _MAX_DEPTH * 3:
+    while todo and len(seen) < _MAX_LINKS:
         current = todo.pop(0)
         if current is None or id(current) in seen:
             continue
