@@ -15,16 +15,8 @@ import pytest
 
 PHOTOS = Path(__file__).parent / "gallery" / "tests" / "photos"
 
-
-def _reset_clients():
-    from django.core.files.storage import storages
-
-    from gallery.models import ImageItem
-    from imageplatform.dynamo import reset_connections
-    from shortlinks.models import ShortLinkItem
-
-    reset_connections(ImageItem, ShortLinkItem)
-    storages._storages.clear()
+# The helpers live in an importable module: other conftest.py files shadow "conftest".
+from tests.support import _clients_match_settings, _point_at, _reset_clients  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")
@@ -37,26 +29,6 @@ def local_servers(tmp_path_factory):
     ).start()
     yield servers
     servers.stop()
-
-
-def _point_at(settings, *, s3_url, dynamodb_url, access_key, secret_key, suffix):
-    settings.GALLERY_BUCKET = f"test-gallery-{suffix}"
-    settings.GALLERY_TABLE = f"test-images-{suffix}"
-    settings.SHORTLINKS_TABLE = f"test-shortlinks-{suffix}"
-    settings.AWS_S3_ENDPOINT_URL = s3_url
-    settings.DYNAMODB_ENDPOINT_URL = dynamodb_url
-    settings.LOCAL_AWS_ACCESS_KEY_ID = access_key
-    settings.LOCAL_AWS_SECRET_ACCESS_KEY = secret_key
-    options = {**settings.STORAGES["default"]["OPTIONS"], "bucket_name": settings.GALLERY_BUCKET}
-    if s3_url:
-        options.update(
-            endpoint_url=s3_url, access_key=access_key, secret_key=secret_key, addressing_style="path"
-        )
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
-    from imageplatform.csp import policy, s3_media_origins
-
-    settings.GALLERY_MEDIA_ORIGINS = s3_media_origins(settings.GALLERY_BUCKET, settings.AWS_REGION, s3_url)
-    settings.SECURE_CSP = policy(settings.GALLERY_MEDIA_ORIGINS)
 
 
 _MOTO_ENV = {
@@ -87,11 +59,21 @@ def _moto_session():
             os.environ[name] = value
 
 
+_moto_clients = {}
+
+
+def _moto_client(service: str):
+    """One boto3 client per service for the whole session (creating one costs ~0.1 s)."""
+    if service not in _moto_clients:
+        import boto3
+
+        _moto_clients[service] = boto3.client(service, region_name="us-east-1")
+    return _moto_clients[service]
+
+
 def _empty_moto_stores(settings):
     """Delete every item and object the test left (a few, on moto: cheap)."""
-    import boto3
-
-    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb = _moto_client("dynamodb")
     for table in (settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE):
         try:
             key_names = [
@@ -102,7 +84,7 @@ def _empty_moto_stores(settings):
         for page in dynamodb.get_paginator("scan").paginate(TableName=table):
             for item in page["Items"]:
                 dynamodb.delete_item(TableName=table, Key={k: item[k] for k in key_names})
-    s3 = boto3.client("s3", region_name="us-east-1")
+    s3 = _moto_client("s3")
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=settings.GALLERY_BUCKET):
             keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
@@ -112,16 +94,29 @@ def _empty_moto_stores(settings):
         pass
 
 
+def _moto_stores_exist(settings) -> bool:
+    """The session's bucket and tables are still there (a test may have removed one)."""
+    try:
+        _moto_client("s3").head_bucket(Bucket=settings.GALLERY_BUCKET)
+        names = set(_moto_client("dynamodb").list_tables()["TableNames"])
+    except Exception:
+        return False
+    return {settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE} <= names
+
+
 @pytest.fixture
 def moto_stores(settings, _moto_session):
     _point_at(settings, s3_url=None, dynamodb_url=None, access_key=None, secret_key=None, suffix="moto")
-    _reset_clients()
-    from imageplatform.stores import stores_ensure
+    if not _clients_match_settings():
+        _reset_clients()
+    if not _moto_stores_exist(settings):
+        from imageplatform.stores import stores_ensure
 
-    stores_ensure()
+        stores_ensure()
     yield "moto"
     _empty_moto_stores(settings)
-    _reset_clients()
+    if not _clients_match_settings():
+        _reset_clients()
 
 
 @pytest.fixture

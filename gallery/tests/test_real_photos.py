@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from accounts.services import token_create
-from conftest import PHOTOS
 from gallery import storage
+from tests.support import PHOTOS
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ def raw_json(value: dict) -> str:
 
 @pytest.fixture
 def owner(stores, user, make_jpeg):
-    image = services.image_upload(owner=str(user.pk), data=make_jpeg(), visibility="public")
+    image = services.image_upload(owner=str(user.pk), data=make_jpeg(64, 48), visibility="public")
     services.image_moderate(image_id=image.id, action="approve")
     return user, image
 
@@ -60,24 +60,24 @@ def pages_still_work(client, user, image, admin_user):
     client.logout()
 
 
-@pytest.mark.parametrize("field", ["title", "caption", "alt_text"])
 @pytest.mark.parametrize("kind", sorted(NASTY))
-def test_api_text_fields_are_cleaned_or_refused(client, api, owner, admin_user, field, kind):
+def test_api_text_fields_are_cleaned_or_refused(client, api, owner, admin_user, kind):
     user, image = owner
-    response = client.patch(
-        f"/api/v1/images/{image.id}",
-        raw_json({field: NASTY[kind]}),
-        content_type="application/json",
-        headers=api,
-    )
-    if kind in ("surrogate", "ten_thousand"):
-        assert response.status_code == 400, response.content
-        assert set(response.json()) == {"error", "detail"}
-    else:
-        assert response.status_code == 200, response.content
-        stored = response.json()[field]
-        assert "\x00" not in stored and "\u202e" not in stored and "\x1b" not in stored
-        stored.encode("utf-8")
+    for field in ("title", "caption", "alt_text"):
+        response = client.patch(
+            f"/api/v1/images/{image.id}",
+            raw_json({field: NASTY[kind]}),
+            content_type="application/json",
+            headers=api,
+        )
+        if kind in ("surrogate", "ten_thousand"):
+            assert response.status_code == 400, (field, response.content)
+            assert set(response.json()) == {"error", "detail"}
+        else:
+            assert response.status_code == 200, (field, response.content)
+            stored = response.json()[field]
+            assert "\x00" not in stored and "\u202e" not in stored and "\x1b" not in stored
+            stored.encode("utf-8")
     pages_still_work(client, user, image, admin_user)
 
 

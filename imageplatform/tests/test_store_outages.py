@@ -163,7 +163,7 @@ def closed_port() -> int:
 @pytest.fixture
 def stores_unreachable(settings, user):
     """The endpoints point at a port nobody listens on, with few retries."""
-    from conftest import _point_at, _reset_clients
+    from tests.support import _point_at, _reset_clients
 
     url = f"http://127.0.0.1:{closed_port()}"
     _point_at(settings, s3_url=url, dynamodb_url=url, access_key="k", secret_key="s", suffix="down")

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def unlisted(stores, user, make_jpeg):
-    return gallery.image_upload(owner=str(user.pk), data=make_jpeg(), visibility="unlisted", title="Harbour")
+    return gallery.image_upload(
+        owner=str(user.pk), data=make_jpeg(160, 120), visibility="unlisted", title="Harbour"
+    )
 
 
 def visit(code: str, **post):
@@ -48,7 +50,7 @@ def test_the_owner_always_sees_their_share_page(unlisted, client, user):
 
 
 def test_public_share_page_is_open(stores, user, make_jpeg):
-    image = gallery.image_upload(owner=str(user.pk), data=make_jpeg(), visibility="public")
+    image = gallery.image_upload(owner=str(user.pk), data=make_jpeg(160, 120), visibility="public")
     assert Client().get(f"/i/{image.id}/").status_code == 200
 
 
@@ -110,14 +112,14 @@ def test_forged_or_foreign_grants_are_refused(unlisted, grant):
 
 
 def test_a_grant_for_one_image_does_not_open_another(unlisted, make_jpeg):
-    other = gallery.image_upload(owner=unlisted.owner, data=make_jpeg(), visibility="unlisted")
+    other = gallery.image_upload(owner=unlisted.owner, data=make_jpeg(160, 120), visibility="unlisted")
     grant = grants.grant_make(image_id=unlisted.id, code=unlisted.short_code)
     assert Client().get(f"/i/{other.id}/?g={grant}").status_code == 404
 
 
 # --------------------------------------------------------------------------- no signing before access
 def test_private_and_missing_images_sign_nothing(stores, user, make_jpeg, monkeypatch):
-    private = gallery.image_upload(owner=str(user.pk), data=make_jpeg())
+    private = gallery.image_upload(owner=str(user.pk), data=make_jpeg(160, 120))
     signed = []
     real = storage.url
     monkeypatch.setattr(storage, "url", lambda key: signed.append(key) or real(key))

@@ -21,7 +21,7 @@ def other_headers(other_user):
 
 @pytest.fixture
 def image(stores, user, make_jpeg):
-    return gallery.image_upload(owner=str(user.pk), data=make_jpeg(640, 480), visibility="unlisted")
+    return gallery.image_upload(owner=str(user.pk), data=make_jpeg(200, 150), visibility="unlisted")
 
 
 def links_url(image_id):

@@ -34,7 +34,7 @@ def atomic(stores):
 @pytest.fixture
 def shared(stores, user, make_jpeg):
     """An unlisted, ready image of ``user``."""
-    return gallery.image_upload(owner=str(user.pk), data=make_jpeg(800, 600), visibility="unlisted")
+    return gallery.image_upload(owner=str(user.pk), data=make_jpeg(200, 150), visibility="unlisted")
 
 
 def test_codes_are_base62_and_long_enough():

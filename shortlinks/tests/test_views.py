@@ -21,7 +21,7 @@ HEADERS_THAT_MATTER = ("Content-Type", "Cache-Control", "Vary", "Content-Length"
 @pytest.fixture
 def image(stores, user, make_jpeg):
     return gallery.image_upload(
-        owner=str(user.pk), data=make_jpeg(1600, 1200), title="Harbour at dawn", visibility="unlisted"
+        owner=str(user.pk), data=make_jpeg(400, 300), title="Harbour at dawn", visibility="unlisted"
     )
 
 
