@@ -74,7 +74,7 @@ fi
 # --- skip the build when nothing that goes into it changed -------------------------------
 # (paths that exclude_glob drops anyway are not copied, so editing a test rebuilds nothing)
 files=$(git ls-files --cached --others --exclude-standard \
-  | grep -v -E '^(tests|docs|terraform|bench|seeds|scripts|node_modules|\.ci|\.github)/|/tests/|\.md$' \
+  | grep -v -E '^(tests|docs|terraform|bench|seeds|scripts|loadtest|node_modules|\.ci|\.github)/|/tests/|\.md$' \
   | while read -r f; do [ -f "$f" ] && echo "$f"; done | sort)
 inputs=$( (echo "$stage $reqhash"; sha256sum scripts/package.sh; echo "$files" | tr '\n' '\0' | xargs -0 sha256sum) | sha256sum | cut -c1-16)
 if [ -f "$zip" ] && [ "$(cat "$zip.inputs" 2>/dev/null)" = "$inputs" ] && [ "${PACKAGE_FORCE:-0}" != 1 ]; then

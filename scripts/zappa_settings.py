@@ -94,6 +94,7 @@ COMMON = {
         "devstack",
         "dist",
         "docs",
+        "loadtest",
         "node_modules",
         "package.json",
         "package-lock.json",
