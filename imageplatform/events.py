@@ -60,3 +60,20 @@ def handle(event, context=None) -> dict:
         )
         return {"handled": False, "kind": kind or "unknown"}
     return {"handled": True, "kind": kind, "result": handler(event, context)}
+
+
+def repair_scheduled(event=None, context=None) -> dict:
+    """Zappa's scheduled event (``rate(1 day)``, zappa_settings.json): `manage.py repair
+    --apply` across all owners, one summary log line. Leftovers younger than 15 minutes are
+    left to the uploads still writing them."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from imageplatform.repair import repair
+
+    report = repair(apply=True)
+    summary = {"found": report.found, "fixed": report.fixed, "failed": len(report.failed)}
+    log.info("scheduled repair", extra={"repair": summary})
+    return summary

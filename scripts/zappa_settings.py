@@ -32,6 +32,7 @@ SETTINGS = ROOT / "zappa_settings.json"
 FIXTURES = ROOT / "tests" / "lambda" / "fixtures"
 TERRAFORM_ENV = {"dev": "staging", "production": "production"}
 EVENT_FUNCTION = "imageplatform.events.handle"
+REPAIR_FUNCTION = "imageplatform.events.repair_scheduled"
 UPLOADS_PREFIX = "uploads/"  # imageplatform/dynamodb.json's s3_prefixes.uploads
 # Never in this file: secrets, and the switch that takes secrets from the environment.
 FORBIDDEN = (
@@ -225,6 +226,8 @@ def stage_settings(stage: str, out: dict) -> dict:
             },
         }
     ]
+    # What failures left behind (manage.py repair), found and fixed once a day.
+    events.append({"function": REPAIR_FUNCTION, "expression": "rate(1 day)"})
     if out.get("malware_findings_topic_arn"):
         events.append(
             {

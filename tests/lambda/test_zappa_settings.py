@@ -80,7 +80,9 @@ def test_each_stage_matches_its_terraform_root():
 def test_upload_events_reach_the_events_module():
     """Zappa maps the bucket's ARN to the function (AWS_EVENT_MAPPING in the package)."""
     for stage, outputs in _fixtures().items():
-        (event,) = [e for e in _stage(stage)["events"] if ":s3:::" in e["event_source"]["arn"]]
+        (event,) = [
+            e for e in _stage(stage)["events"] if ":s3:::" in e.get("event_source", {}).get("arn", "")
+        ]
         assert event["function"] == "imageplatform.events.handle"
         assert event["event_source"] == {
             "arn": GEN.values(outputs)["gallery_bucket_arn"],
