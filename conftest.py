@@ -187,7 +187,9 @@ os.environ.setdefault("TMPDIR", tempfile.gettempdir())
 
 def pytest_collection_modifyitems(config, items):
     """The Lambda package tests build and unzip the package and drive it against the local
-    servers: integration tests, not part of the fast unit run."""
+    servers, and the IAM plugin and CLI tests run pytest and the evaluator in subprocesses:
+    integration tests, not part of the fast unit run."""
     for item in items:
-        if "/tests/lambda/" in str(item.fspath):
+        path = str(item.fspath)
+        if "/tests/lambda/" in path or path.endswith("/tests/iam/test_plugin_and_cli.py"):
             item.add_marker(pytest.mark.integration)

@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import threading
 import warnings
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
-from PIL import Image, ImageCms
+from PIL import Image
 
 from gallery import validation
 from gallery.exceptions import (
@@ -46,6 +44,9 @@ from gallery.exceptions import (
     UnsupportedFormat,
 )
 from gallery.image_operations import Filter, Plan
+from gallery.pixels import encode, normalise_mode, orient, srgb_transform, to_srgb
+from gallery.workers import WORKERS, tune_process_memory
+from gallery.workers import pool as shared_pool
 
 __all__ = ["ImageInfo", "Limits", "Rendition", "parse_spec", "probe", "render", "tune_process_memory"]
 
@@ -86,16 +87,6 @@ MAX_OUTPUT_SIDE = {"jpeg": 65_500, "webp": 16_383, "png": 1 << 31, "avif": 65_53
 CASCADE_MIN_RATIO = 1.8
 # Below this many output pixels the first resize is not worth splitting across threads.
 PARALLEL_RESIZE_MIN_PIXELS = 300_000
-
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 
 
 def parse_spec(spec: str, *, max_side: int = 8192) -> Filter:
@@ -286,7 +277,7 @@ class _Renderer:
         self._decode(from_decode)
         made: dict[Plan, Image.Image] = {}
         futures: dict[str, Future] = {}
-        pool = _pool()
+        pool = shared_pool()
         try:
             for plan in order:
                 source = sources[plan]
@@ -300,7 +291,7 @@ class _Renderer:
                 names = sorted(groups[plan], key=lambda n: self.filters[n].format != "webp")
                 for name in names:
                     f = self.filters[name]
-                    futures[name] = pool.submit(_encode, image, f.format, f.quality)
+                    futures[name] = pool.submit(encode, image, f.format, f.quality)
             result = {}
             for name, future in futures.items():
                 data = future.result()
@@ -343,7 +334,7 @@ class _Renderer:
             warnings.simplefilter("ignore")
             im.load()
         self.icc = im.info.get("icc_profile") or None
-        decoded = _normalise_mode(im)
+        decoded = normalise_mode(im)
         if decoded is im:  # own the pixels, so closing the file frees nothing we still use
             decoded = im._new(im.im)
         im.close()
@@ -369,10 +360,10 @@ class _Renderer:
         cw, ch = stored.crop[0] * fx, stored.crop[1] * fy
         left, top = (src.size[0] - cw) / 2, (src.size[1] - ch) / 2
         out_w, out_h = stored.size
-        transform = _srgb_transform(self.icc, src.mode)
+        transform = srgb_transform(self.icc, src.mode)
         if (round(cw), round(ch)) == stored.size == src.size:
             # Nothing to resize: the decode itself, converted.
-            return _orient(_to_srgb(src, transform), self.orientation)
+            return orient(to_srgb(src, transform), self.orientation)
 
         if src.mode in ("RGBA", "LA"):  # resample premultiplied, once for all bands
             if self.premultiplied is None:
@@ -386,9 +377,9 @@ class _Renderer:
             part = work.resize((out_w, y1 - y0), Image.Resampling.LANCZOS, box=box)
             if part.mode != src.mode:
                 part = part.convert(src.mode)
-            return _to_srgb(part, transform)
+            return to_srgb(part, transform)
 
-        bands = _WORKERS if out_w * out_h >= PARALLEL_RESIZE_MIN_PIXELS else 1
+        bands = WORKERS if out_w * out_h >= PARALLEL_RESIZE_MIN_PIXELS else 1
         bands = max(1, min(bands, out_h))
         edges = [out_h * i // bands for i in range(bands + 1)]
         jobs = [pool.submit(band, edges[i], edges[i + 1]) for i in range(1, bands)]
@@ -399,7 +390,7 @@ class _Renderer:
             out = Image.new(parts[0].mode, (out_w, out_h))
             for y0, part in zip(edges, parts, strict=False):  # edges has the end as well
                 out.paste(part, (0, y0))
-        return _orient(out, self.orientation)
+        return orient(out, self.orientation)
 
 
 def _scale(plan: Plan) -> float:
@@ -417,184 +408,6 @@ def _resize_from(image: Image.Image, plan_of_image: Plan, plan: Plan) -> Image.I
     out = image.resize(plan.size, Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch))
     out.info = {}
     return out
-
-
-# --------------------------------------------------------------------------- colour
-
-
-def _normalise_mode(im: Image.Image) -> Image.Image:
-    """The decoded frame in one of L, LA, RGB, RGBA or CMYK (CMYK is converted after resizing)."""
-    mode = im.mode
-    if mode in ("L", "RGB", "CMYK") and "transparency" not in im.info:
-        return im
-    if mode in ("LA", "RGBA"):
-        if im.getextrema()[-1][0] == 255:  # alpha channel present but fully opaque
-            return im.convert(mode[:-1])
-        return im
-    if mode == "1":
-        return im.convert("L")
-    if mode in ("P", "PA"):
-        return im.convert("RGBA" if mode == "PA" or "transparency" in im.info else "RGB")
-    if mode == "L":
-        return im.convert("LA")
-    if mode == "RGB":
-        return im.convert("RGBA")
-    if mode.startswith("I") or mode == "F":
-        return _to_8bit(im)
-    if mode == "RGBa":
-        return im.convert("RGBA")
-    if mode == "La":
-        return im.convert("LA")
-    if mode == "LAB":
-        return ImageCms.applyTransform(im, _lab_transform())
-    return im.convert("RGB")  # RGBX, YCbCr, HSV
-
-
-def _to_8bit(im: Image.Image) -> Image.Image:
-    """16-bit, 32-bit integer and float greyscale to 8-bit L, keeping the full range."""
-    if im.mode not in ("I", "F"):
-        im = im.convert("I")
-    low, high = im.getextrema()
-    if im.mode == "F" and high <= 1.0:
-        scale = 255.0
-    elif high > 255:
-        scale = 255.0 / 65535 if high <= 65535 else 255.0 / high
-    else:
-        scale = 1.0
-    if scale != 1.0:
-        im = im.point(lambda v: v * scale)
-    return im.convert("L")
-
-
-_SRGB_NAMES = ("srgb",)
-
-
-@lru_cache(maxsize=32)
-def _srgb_transform_cached(icc: bytes, mode: str):
-    try:
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-    except Exception:
-        return None  # an unreadable profile is ignored, as browsers do
-    space = profile.profile.xcolor_space.strip()
-    expected = {"RGB": "RGB", "RGBA": "RGB", "CMYK": "CMYK"}.get(mode)
-    if space != expected:
-        return None
-    description = (profile.profile.profile_description or "").strip().lower()
-    if space == "RGB" and description.startswith(_SRGB_NAMES) and "scrgb" not in description:
-        return None  # already sRGB
-    out_mode = "RGBA" if mode == "RGBA" else "RGB"
-    try:
-        return ImageCms.buildTransform(
-            profile,
-            _srgb_profile(),
-            mode,
-            out_mode,
-            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
-        )
-    except Exception:
-        return None
-
-
-def _srgb_transform(icc: bytes | None, mode: str):
-    if not icc or mode not in ("RGB", "RGBA", "CMYK"):
-        return None
-    return _srgb_transform_cached(icc, mode)
-
-
-@lru_cache(maxsize=1)
-def _srgb_profile():
-    return ImageCms.createProfile("sRGB")
-
-
-@lru_cache(maxsize=1)
-def _lab_transform():
-    return ImageCms.buildTransform(ImageCms.createProfile("LAB"), _srgb_profile(), "LAB", "RGB")
-
-
-def _to_srgb(im: Image.Image, transform) -> Image.Image:
-    if transform is not None:
-        im = ImageCms.applyTransform(im, transform)
-    elif im.mode == "CMYK":  # no profile: the usual naive conversion
-        im = im.convert("RGB")
-    return im
-
-
-def _orient(im: Image.Image, orientation: int) -> Image.Image:
-    if orientation in _TRANSPOSE:
-        im = im.transpose(_TRANSPOSE[orientation])
-    im.info = {}  # nothing from the original (EXIF, XMP, ICC...) may reach an output
-    return im
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-def _encode(image: Image.Image, fmt: str, quality: int | None) -> bytes:
-    """Encode one rendition, with no metadata at all. Runs in the thread pool."""
-    im = image._new(image.im)  # own Image object: save() sets attributes on it
-    im.info = {}
-    if fmt == "jpeg" and im.mode in ("RGBA", "LA"):
-        im = _flatten(im)
-    elif fmt == "avif" and im.mode in ("L", "LA"):
-        im = im.convert("RGBA" if im.mode == "LA" else "RGB")
-    out = io.BytesIO()
-    if fmt == "jpeg":
-        im.save(out, "JPEG", quality=quality, progressive=True, optimize=True, subsampling="4:2:0")
-    elif fmt == "webp":
-        im.save(out, "WEBP", quality=quality, method=4)
-    elif fmt == "png":
-        im.save(out, "PNG", compress_level=6)
-    else:
-        im.save(out, "AVIF", quality=quality)
-    return out.getvalue()
-
-
-def _flatten(im: Image.Image) -> Image.Image:
-    """Alpha onto white, for JPEG."""
-    background = Image.new(im.mode[:-1], im.size, 255 if im.mode == "LA" else (255, 255, 255))
-    background.paste(im, mask=im.getchannel("A"))
-    return background
-
-
-def tune_process_memory() -> None:
-    """Serve allocations of 1 MB and more with mmap, so freed image memory goes back to the OS.
-
-    Pillow allocates pixels in blocks of up to 16 MB. glibc raises its mmap threshold to the
-    size of the largest block freed, after which such blocks come from the heaps and
-    thread arenas, where freed memory stays mapped: a long-lived worker's RSS then creeps
-    up by tens of MB. Measured on bench/: peak RSS 181 MB -> 128 MB, no slower.
-    Process-wide, so it is not done at import: each entry point calls it once at start
-    (imageplatform.process.configure for Django processes, bench/engine.py for the
-    benchmark). Harmless elsewhere; skipped where the C library is not glibc.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD (also turns off the dynamic rise)
-    except (OSError, AttributeError):
-        pass
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-_WORKERS = max(2, min(4, _cpus()))
-_pool_instance: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _pool_instance
-    with _pool_lock:
-        if _pool_instance is None:
-            _pool_instance = ThreadPoolExecutor(_WORKERS, thread_name_prefix="renditions")
-        return _pool_instance
 
 
 # --------------------------------------------------------------------------- messages

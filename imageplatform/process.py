@@ -4,7 +4,7 @@
 (``PlatformConfig.ready()``: the web app under runserver, WSGI or Zappa, Zappa's event
 handler through ``imageplatform.events``, management commands, tests). The benchmark
 adapter, which uses ``gallery.renditions`` without Django, calls
-``gallery.renditions.tune_process_memory()`` itself. Nothing changes process-wide
+``gallery.renditions.tune_process_memory()`` (gallery.workers) itself. Nothing changes process-wide
 settings at import time.
 """
 
