@@ -11,9 +11,10 @@ class PlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self):
-        from imageplatform import process
+        from imageplatform import charset, process
 
         process.configure()
+        charset.install()
 
 
 class PlatformAdminConfig(AdminConfig):
