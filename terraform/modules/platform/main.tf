@@ -391,7 +391,7 @@ locals {
           # renditions/, quarantine/), S3 presigned GET/POST URLs (signed with this role).
           Sid      = "MediaObjects"
           Effect   = "Allow"
-          Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"]
+          Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
           Resource = values(local.media_object_arns)
         },
         {
@@ -403,20 +403,15 @@ locals {
           Condition = { StringLike = { "s3:prefix" = [for p in values(local.prefixes) : "${p}*"] } }
         },
         {
-          # The static files manifest, when the storage reads it from the bucket.
-          Sid      = "ReadStaticManifest"
-          Effect   = "Allow"
-          Action   = "s3:GetObject"
-          Resource = "${module.static_bucket.arn}/static/*"
-        },
-        {
-          # PynamoDB models of gallery and shortlinks (services, /healthz GetItem).
+          # PynamoDB models of gallery and shortlinks: GetItem/PutItem/UpdateItem/DeleteItem
+          # (services, /healthz), Query (the indexes: galleries, queues, links, repair's
+          # attention index), Scan (only manage.py repair and its daily schedule, never a
+          # request). Tables are made by Terraform: no DescribeTable/CreateTable here.
           Sid    = "Tables"
           Effect = "Allow"
           Action = [
-            "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-            "dynamodb:ConditionCheckItem",
+            "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
           ]
           Resource = module.tables.table_arns
         },
