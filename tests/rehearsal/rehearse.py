@@ -536,6 +536,7 @@ class Rehearsal:
         s("S3 ObjectCreated under uploads/ reaches imageplatform.events.handle", self.s3_event)
         s("SNS notification on the findings topic", self.sns_event)
         s("keep-warm event", self.keep_warm)
+        s("the daily repair (Zappa's scheduled event) runs under the role", self.scheduled_repair)
         s("delete the image: page gone, files gone", self.delete)
         s("no response named API Gateway's host or left the site", self.no_leaks)
         s("no secret in any log line, every app log line is JSON", self.logs_clean)
@@ -786,7 +787,7 @@ class Rehearsal:
         topics = [
             e["event_source"]["arn"]
             for e in self.conf.get("events", [])
-            if e["event_source"]["arn"].startswith("arn:aws:sns:")
+            if e.get("event_source", {}).get("arn", "").startswith("arn:aws:sns:")
         ]
         if not topics:
             topic = f"arn:aws:sns:{self.region}:123456789012:unsubscribed-topic"
@@ -800,6 +801,17 @@ class Rehearsal:
     def keep_warm(self):
         result, logs = self.lam.invoke(keep_warm_event(self.region, self.function))
         assert result is None, result
+
+    def scheduled_repair(self):
+        (entry,) = [e for e in self.conf.get("events", []) if e.get("expression")]
+        event = keep_warm_event(self.region, self.function)
+        # Zappa names the rule "<function>-<module.function>" and runs what follows the last "-".
+        event["resources"] = [
+            f"arn:aws:events:{self.region}:123456789012:rule/{self.function}-{entry['function']}"
+        ]
+        result, logs = self.lam.invoke(event)
+        assert isinstance(result, dict) and result.get("failed") == 0, f"{result!r}\n{''.join(logs[-10:])}"
+        return f"{entry['expression']}: found {sum(result['found'].values())}, fixed {sum(result['fixed'].values())}"
 
     def delete(self):
         import boto3
