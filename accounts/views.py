@@ -42,14 +42,20 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+NEW_TOKEN_KEY = "accounts.new_token"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request):
+    """Post/redirect/get: a new token is kept in the session for exactly one page view, so
+    refreshing the page neither makes another token nor shows this one again."""
     form = TokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        new = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        request.session[NEW_TOKEN_KEY] = {"id": new.id, "token": new.token, "name": new.name}
+        return redirect("tokens")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     return render(
         request,
         "accounts/tokens.html",

@@ -86,11 +86,14 @@ def test_tokens_page_needs_a_login(client):
 def test_token_is_shown_once_after_creation(client, user):
     client.force_login(user)
     created = client.post("/accounts/tokens/", {"name": "backup"})
-    token = created.context["new_token"].token
-    assert created.status_code == 200 and token in created.content.decode()
+    assert created.status_code == 302 and created["Location"] == "/accounts/tokens/"  # post/redirect/get
+    shown = client.get("/accounts/tokens/")
+    token = shown.context["new_token"]["token"]
+    assert token in shown.content.decode()
     assert services.token_authenticate(token) == user
-    again = client.get("/accounts/tokens/")
+    again = client.get("/accounts/tokens/")  # a refresh: no new token, this one not shown again
     assert token not in again.content.decode() and "backup" in again.content.decode()
+    assert user.api_tokens.count() == 1
 
 
 def test_token_revoke_view_revokes_own_tokens_only(client, user, other_user):

@@ -125,7 +125,7 @@ def test_signup_logs_in_and_leads_to_upload(client, db):
 
 
 def test_tokens_page_creates_shows_once_and_revokes(signed_in, user):
-    page = signed_in.post("/accounts/tokens/", {"name": "script"}).content.decode()
+    page = signed_in.post("/accounts/tokens/", {"name": "script"}, follow=True).content.decode()
     assert "shown only once" in page
     token_id = user.api_tokens.get().id
     signed_in.post(f"/accounts/tokens/{token_id}/revoke/")
