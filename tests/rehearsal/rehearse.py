@@ -625,6 +625,8 @@ class Rehearsal:
     def make_token(self):
         page = self.user.get("/accounts/tokens/")
         r = self.user.submit(page.form(has_field="name"), name="rehearsal")
+        assert r.status == 302, r.status  # post/redirect/get: shown once, on the next page
+        r = self.user.get("/accounts/tokens/")
         assert r.status == 200, r.status
         match = re.search(r'<code class="token">([^<]+)</code>', r.text)
         assert match, "the new token is not shown"
