@@ -356,13 +356,9 @@ def share_get(*, image_id: str, grant_code: str | None = None, viewer: str | Non
     image = _shared_image(image_id, with_urls=False)
     if image.visibility != "public" and viewer != image.owner:
         item = _get_item(grant_code) if grant_code else None
-        if item is None or item.image_id != image.id or item.revoked or _expired(item):
+        if item is None or item.image_id != image.id or item.revoked or _to_shortlink(item).is_expired:
             raise ShortLinkNotFound
     return gallery.image_get(image_id=image.id)
-
-
-def _expired(item: ShortLinkItem) -> bool:
-    return item.expires_at is not None and item.expires_at <= _now()
 
 
 # --------------------------------------------------------------------------- revoke
