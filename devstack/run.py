@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 
 from devstack import procs as proc_util
-from devstack.servers import ROOT, LocalServers, busy_port_message, frees_up, port_in_use
+from devstack.servers import ROOT, LocalServers, busy_port_message, frees_up, port_in_use, site_origins
 
 PY = sys.executable
+# imageplatform/settings/local.py's default (devstack/tests/test_cors.py keeps them equal).
+LOCAL_BUCKET = "imageplatform-local"
 
 
 def manage(*args, env, check=True, **kwargs):
@@ -63,6 +65,10 @@ def main() -> int:
         dynalite_port=int(os.environ.get("DYNALITE_PORT", "4567")),
         s3rver_port=int(os.environ.get("S3RVER_PORT", "4568")),
         log_dir=var / "log",
+        # The bucket is made by s3rver with the CORS rule that lets this site's pages POST
+        # direct uploads to it (as Terraform sets it in AWS).
+        bucket=os.environ.get("GALLERY_BUCKET") or LOCAL_BUCKET,
+        site_origins=site_origins(port, os.environ.get("PUBLIC_ORIGIN", "")),
     )
     env = {
         **os.environ,

@@ -42,6 +42,44 @@ BIN = ROOT / "node_modules" / ".bin"
 # Content-Security-Policy 'self' never covers it), as the bucket's own host is in AWS.
 MEDIA_HOST = "127.0.0.2"
 
+# The media bucket's CORS rule, as Terraform sets it (terraform/modules/platform/main.tf,
+# defaults in terraform/modules/bucket/variables.tf): the site's pages may POST a
+# presigned form (direct uploads), and that is all; no other method, no other origin.
+CORS_METHODS = ("POST",)
+CORS_ALLOWED_HEADERS = ("*",)
+CORS_EXPOSE_HEADERS = ("ETag",)
+CORS_MAX_AGE_SECONDS = 3000
+
+
+def site_origins(port: int, public_origin: str = "") -> tuple[str, ...]:
+    """The origins the local site is visited from: `make run` binds 127.0.0.1:<port>, and
+    localhost names it too (in ALLOWED_HOSTS); PUBLIC_ORIGIN when one is set."""
+    origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    if public_origin and public_origin.rstrip("/") not in origins:
+        origins.append(public_origin.rstrip("/"))
+    return tuple(origins)
+
+
+def cors_xml(origins: tuple[str, ...] | list[str]) -> str:
+    """The S3 CORSConfiguration document for the media bucket (s3rver --configure-bucket)."""
+    from xml.sax.saxutils import escape
+
+    def lines(tag: str, values) -> str:
+        return "".join(f"    <{tag}>{escape(v)}</{tag}>\n" for v in values)
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\n'
+        "  <CORSRule>\n"
+        + lines("AllowedOrigin", origins)
+        + lines("AllowedMethod", CORS_METHODS)
+        + lines("AllowedHeader", CORS_ALLOWED_HEADERS)
+        + lines("ExposeHeader", CORS_EXPOSE_HEADERS)
+        + f"    <MaxAgeSeconds>{CORS_MAX_AGE_SECONDS}</MaxAgeSeconds>\n"
+        "  </CORSRule>\n"
+        "</CORSConfiguration>\n"
+    )
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -121,6 +159,10 @@ class LocalServers:
     procs: dict = field(default_factory=dict)
     say: Callable[[str], None] = field(default=lambda text: print(text, flush=True))
     claimed: bool = False
+    # The media bucket, made at start with the CORS rule for these site origins (both
+    # needed; without them s3rver starts with no bucket and no CORS, as before).
+    bucket: str | None = None
+    site_origins: tuple[str, ...] = ()
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir).resolve()
@@ -141,6 +183,10 @@ class LocalServers:
     @property
     def s3_url(self) -> str:
         return f"http://{MEDIA_HOST}:{self.s3rver_port}"
+
+    @property
+    def cors_file(self) -> Path:
+        return self.run_dir / "s3rver-cors.xml"
 
     @property
     def node(self) -> str:
@@ -180,6 +226,12 @@ class LocalServers:
                     str(self.s3rver_port),
                     "--directory",
                     str(self.data_dir / "s3"),
+                    # Last: s3rver takes every following argument as a config file.
+                    *(
+                        ["--configure-bucket", self.bucket, str(self.cors_file)]
+                        if self.bucket and self.site_origins
+                        else []
+                    ),
                 ],
                 self.s3rver_port,
             ),
@@ -289,6 +341,8 @@ class LocalServers:
                     )
             (self.data_dir / "dynamodb").mkdir(parents=True, exist_ok=True)
             (self.data_dir / "s3").mkdir(parents=True, exist_ok=True)
+            if self.bucket and self.site_origins:
+                self.cors_file.write_text(cors_xml(self.site_origins))
             env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
             for name, (cmd, port) in self.commands().items():
                 self.spawn(name, cmd, port=port, env=env)
@@ -398,8 +452,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("VAR_DIR", ROOT / "var")))
     parser.add_argument("--dynalite-port", type=int, default=int(os.environ.get("DYNALITE_PORT", "4567")))
     parser.add_argument("--s3rver-port", type=int, default=int(os.environ.get("S3RVER_PORT", "4568")))
+    parser.add_argument("--bucket", help="create this bucket at start, with the site's CORS rule")
+    parser.add_argument(
+        "--site-origin",
+        action="append",
+        default=[],
+        help="an origin allowed to POST to the bucket (repeatable; default: the web server's on PORT)",
+    )
     args = parser.parse_args(argv)
-    servers = LocalServers(data_dir=args.data, dynalite_port=args.dynalite_port, s3rver_port=args.s3rver_port)
+    origins = tuple(args.site_origin) or site_origins(int(os.environ.get("PORT", "8000")))
+    servers = LocalServers(
+        data_dir=args.data,
+        dynalite_port=args.dynalite_port,
+        s3rver_port=args.s3rver_port,
+        bucket=args.bucket,
+        site_origins=origins if args.bucket else (),
+    )
 
     def stop(signum, _frame):
         raise KeyboardInterrupt
