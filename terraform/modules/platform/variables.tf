@@ -59,7 +59,8 @@ variable "definition" {
       hash_key      = string
       range_key     = optional(string)
       attributes    = map(string)
-      ttl_attribute = optional(string)
+      ttl_attribute    = optional(string)
+      stream_view_type = optional(string)
       global_secondary_indexes = optional(list(object({
         name               = string
         hash_key           = string

@@ -12,6 +12,11 @@ resource "aws_dynamodb_table" "this" {
   range_key                   = each.value.range_key
   deletion_protection_enabled = var.deletion_protection
 
+  # A stream only where the definition asks for one (the invalidations table feeds the
+  # CDN invalidator, terraform/modules/invalidator).
+  stream_enabled   = each.value.stream_view_type != null
+  stream_view_type = each.value.stream_view_type
+
   dynamic "attribute" {
     for_each = each.value.attributes
     content {

@@ -9,6 +9,7 @@ output "tables" {
       range_key     = table.range_key
       indexes       = sort([for i in table.global_secondary_index : i.name])
       ttl_attribute = try(table.ttl[0].attribute_name, null)
+      stream        = table.stream_enabled ? table.stream_view_type : null
     }
   }, {})
 }
@@ -26,4 +27,9 @@ output "table_arns" {
 output "table_names" {
   description = "Names of all tables, for alarms."
   value       = try([for table in aws_dynamodb_table.this : table.name], [])
+}
+
+output "stream_arns" {
+  description = "Map of definition key to the table's stream ARN, for the tables whose definition sets stream_view_type."
+  value       = try({ for key, table in aws_dynamodb_table.this : key => table.stream_arn if var.definition.tables[key].stream_view_type != null }, {})
 }

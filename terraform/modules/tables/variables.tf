@@ -4,15 +4,16 @@ variable "name_prefix" {
 }
 
 variable "definition" {
-  description = "The table definition shared with the app (imageplatform/dynamodb.json, passed through jsondecode). Extra keys such as _comment and s3_prefixes are ignored."
+  description = "The table definition shared with the app (imageplatform/dynamodb.json, passed through jsondecode). Extra keys such as _comment and s3_prefixes are ignored; stream_view_type (optional) turns on the table's stream."
   type = object({
     tables = map(object({
-      setting       = string
-      suffix        = string
-      hash_key      = string
-      range_key     = optional(string)
-      attributes    = map(string)
-      ttl_attribute = optional(string)
+      setting          = string
+      suffix           = string
+      hash_key         = string
+      range_key        = optional(string)
+      attributes       = map(string)
+      ttl_attribute    = optional(string)
+      stream_view_type = optional(string)
       global_secondary_indexes = optional(list(object({
         name               = string
         hash_key           = string
@@ -42,6 +43,11 @@ variable "definition" {
       ]
     ]))
     error_message = "Every table and index key must be declared in the table's attributes."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.definition.tables) : contains(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"], coalesce(t.stream_view_type, "NEW_IMAGE"))])
+    error_message = "stream_view_type must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY (or absent: no stream)."
   }
 
   validation {

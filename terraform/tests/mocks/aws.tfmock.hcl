@@ -32,7 +32,8 @@ mock_resource "aws_s3_bucket" {
 
 mock_resource "aws_dynamodb_table" {
   defaults = {
-    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/imageplatform-test"
+    arn        = "arn:aws:dynamodb:us-east-1:123456789012:table/imageplatform-test"
+    stream_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/imageplatform-test/stream/2026-01-01T00:00:00.000"
   }
 }
 

@@ -60,8 +60,25 @@ run "tables_match_the_shared_definition" {
   }
 
   assert {
-    condition     = output.table_names_by_setting == { GALLERY_TABLE = "imageplatform-staging-images", SHORTLINKS_TABLE = "imageplatform-staging-shortlinks" }
+    condition     = output.table_names_by_setting == { GALLERY_TABLE = "imageplatform-staging-images", SHORTLINKS_TABLE = "imageplatform-staging-shortlinks", PLATFORM_INVALIDATIONS_TABLE = "imageplatform-staging-invalidations" }
     error_message = "Table names are published under the app's setting names."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, t in var.definition.tables :
+      try(t.stream_view_type, null) == null ? !aws_dynamodb_table.this[k].stream_enabled : (aws_dynamodb_table.this[k].stream_enabled && aws_dynamodb_table.this[k].stream_view_type == t.stream_view_type)
+    ])
+    error_message = "A table has a stream exactly when the definition names a stream_view_type, with that view."
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.this["invalidations"].stream_enabled && aws_dynamodb_table.this["invalidations"].stream_view_type == "NEW_IMAGE" &&
+      !aws_dynamodb_table.this["images"].stream_enabled && !aws_dynamodb_table.this["shortlinks"].stream_enabled &&
+      keys(output.stream_arns) == ["invalidations"] && output.tables["invalidations"].stream == "NEW_IMAGE"
+    )
+    error_message = "Only the invalidations table streams (NEW_IMAGE) to the CDN invalidator."
   }
 
   assert {
@@ -94,6 +111,26 @@ run "rejects_keys_missing_from_attributes" {
           suffix     = "broken"
           hash_key   = "id"
           attributes = { code = "S" }
+        }
+      }
+    }
+  }
+
+  expect_failures = [var.definition]
+}
+
+run "rejects_unknown_stream_view_type" {
+  command = plan
+
+  variables {
+    definition = {
+      tables = {
+        queue = {
+          setting          = "QUEUE_TABLE"
+          suffix           = "queue"
+          hash_key         = "id"
+          attributes       = { id = "S" }
+          stream_view_type = "NEW_IMAGES"
         }
       }
     }
