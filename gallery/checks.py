@@ -37,3 +37,30 @@ def check_stores_configured(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def check_scanner(app_configs, **kwargs):
+    from gallery import scanning
+
+    name = getattr(settings, "GALLERY_SCANNER", "none")
+    if name not in scanning.SCANNERS:
+        return [
+            Error(
+                f"GALLERY_SCANNER is {name!r}, not a known scanner.",
+                hint=f"Set GALLERY_SCANNER to one of: {', '.join(scanning.SCANNERS)} (docs/scanning.md).",
+                id="gallery.E005",
+            )
+        ]
+    if name == "clamd":
+        try:
+            scanning.clamd_address(getattr(settings, "GALLERY_CLAMD_URL", ""))
+        except ValueError as exc:
+            return [
+                Error(
+                    f"GALLERY_CLAMD_URL is not usable: {exc}.",
+                    hint="Use tcp://host:port or unix:///path/to/clamd.ctl (docs/scanning.md).",
+                    id="gallery.E006",
+                )
+            ]
+    return []

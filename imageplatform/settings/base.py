@@ -208,6 +208,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Settings files that change the bucket or the S3 endpoint set SECURE_CSP again.
 GALLERY_MEDIA_ORIGINS = env_list("GALLERY_MEDIA_ORIGINS") or s3_media_origins(
     GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL
+# Malware scanning before validation (gallery/scanning.py, docs/scanning.md): "none",
+# "clamd" (a ClamAV daemon at GALLERY_CLAMD_URL: tcp://host:port or unix:///path), or the
+# external scanners "bucketav" / "guardduty", whose findings arrive later as events.
+GALLERY_SCANNER = env_str("GALLERY_SCANNER", "none")
+GALLERY_CLAMD_URL = env_str("GALLERY_CLAMD_URL", "tcp://127.0.0.1:3310")
+GALLERY_SCAN_TIMEOUT = env_int("GALLERY_SCAN_TIMEOUT", 60)  # seconds for one clamd scan
 )
 SECURE_CSP = csp_policy(GALLERY_MEDIA_ORIGINS)
 X_FRAME_OPTIONS = "DENY"
