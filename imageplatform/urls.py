@@ -1,10 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 from django.urls import include, path, re_path
 
 from accounts import views as account_views
 from imageplatform import views
 from imageplatform.api import api
+
+
+class LogoutView(auth_views.LogoutView):
+    """GET asks "Sign out?" with a POST button; signing out itself stays a POST."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("/")
+        return render(request, "registration/logout_confirm.html")
+
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -13,7 +26,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", views.api_not_found),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", account_views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("", include("shortlinks.urls")),
