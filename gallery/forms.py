@@ -45,3 +45,61 @@ class CustomSizeForm(forms.Form):
         if data.get("mode") == "fill" and not (data.get("width") and data.get("height")):
             raise forms.ValidationError("Fill needs both a width and a height.")
         return data
+
+
+class GalleryFilterForm(forms.Form):
+    """Search, filter and sort of the owner's gallery (a GET form: the URL is the state)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    visibility = forms.ChoiceField(
+        required=False, choices=[("", "Any visibility")] + [(v, v.capitalize()) for v in VISIBILITIES]
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), ("ready", "Ready"), ("pending", "Processing"), ("failed", "Failed")],
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=[("newest", "Newest first"), ("oldest", "Oldest first")], label="Sort"
+    )
+
+
+BULK_ACTIONS = {
+    "private": "made private",
+    "unlisted": "made unlisted",
+    "public": "made public",
+    "delete": "deleted",
+}
+BULK_MAX = 100
+
+
+class BulkActionForm(forms.Form):
+    """The images selected in the gallery and what to do with them."""
+
+    ids = forms.MultipleChoiceField(required=True, error_messages={"required": "Select at least one image."})
+    action = forms.ChoiceField(choices=[("visibility", "Change visibility"), ("delete", "Delete")])
+    visibility = forms.ChoiceField(required=False, choices=[(v, v) for v in VISIBILITIES])
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is a choice here: the service refuses ids that are not the owner's.
+        ids = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(i, i) for i in ids]
+
+    def clean_ids(self):
+        ids = list(dict.fromkeys(self.cleaned_data["ids"]))
+        if len(ids) > BULK_MAX:
+            raise forms.ValidationError(f"Select at most {BULK_MAX} images at a time.")
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "visibility" and not data.get("visibility"):
+            raise forms.ValidationError("Choose the new visibility.")
+        return data
+
+    @property
+    def verb(self) -> str:
+        """The action as BULK_ACTIONS names it: "private", ..., or "delete"."""
+        data = self.cleaned_data
+        return "delete" if data["action"] == "delete" else data["visibility"]

@@ -99,6 +99,10 @@ class ImageItem(Model):
     public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
     attention = UnicodeAttribute(null=True)  # the status while it is pending, failed or deleting
     short_code = UnicodeAttribute(null=True)  # the default short link (lists show it, no query each)
+    # Title, caption and file name, lowercased: the owner's search is a `contains` filter on it.
+    search_text = UnicodeAttribute(null=True)
+    # Camera details read from the original's EXIF before renditions strip it (never GPS).
+    photo = MapAttribute(null=True)
 
     version = VersionAttribute()
 

@@ -7,6 +7,7 @@ app_name = "gallery"
 urlpatterns = [
     path("", views.index, name="index"),
     path("upload/", views.upload, name="upload"),
+    path("bulk/", views.bulk, name="bulk"),
     path("images/<str:image_id>/", views.detail, name="detail"),
     path("images/<str:image_id>/edit/", views.edit, name="edit"),
     path("images/<str:image_id>/delete/", views.delete, name="delete"),

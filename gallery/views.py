@@ -1,17 +1,21 @@
 """Pages of the signed-in user's gallery. Each view parses input, calls one service and
 turns the result or the exception into a response."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gallery import panels, services
 from gallery.exceptions import GalleryError, ImageNotFound, RenditionNotFound
-from gallery.forms import CustomSizeForm, ImageEditForm
+from gallery.forms import BULK_ACTIONS, BulkActionForm, CustomSizeForm, GalleryFilterForm, ImageEditForm
 
 
 def _owner(request) -> str:
@@ -25,12 +29,27 @@ def _get_own(request, image_id):
         raise Http404("No such image.") from None
 
 
-@login_required
 def index(request):
+    """Signed in: the owner's gallery (searched, filtered, sorted, paged). Signed out: the
+    landing page that says what this is."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    form = GalleryFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v}
     try:
-        page = services.image_list(owner=_owner(request), cursor=request.GET.get("cursor"))
+        page = services.image_list(
+            owner=_owner(request),
+            cursor=request.GET.get("cursor"),
+            sort=filters.get("sort", "newest"),
+            visibility=filters.get("visibility"),
+            status=filters.get("status"),
+            search=filters.get("q"),
+        )
     except GalleryError:
         return redirect("gallery:index")
+    query = urlencode(filters)
+    selecting = request.GET.get("select") in ("1", "all")
     return render(
         request,
         "gallery/index.html",
@@ -38,8 +57,70 @@ def index(request):
             "images": page.images,
             "next_cursor": page.next_cursor,
             "is_first_page": not request.GET.get("cursor"),
+            "filter_form": form,
+            "filtered": bool(set(filters) - {"sort"}),
+            "query": query,
+            "selecting": selecting,
+            "select_all": request.GET.get("select") == "all",
+            "here": request.get_full_path(),
         },
     )
+
+
+def _next(request) -> str:
+    """The gallery page a bulk action came from (this site's only), else the gallery."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("gallery:index")
+
+
+def _back(request):
+    return HttpResponseRedirect(_next(request))
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """One action on the selected images, each through its service; a summary after.
+    Deleting asks first, naming the count (the confirmation posts back with confirm=1)."""
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request)
+    ids, action = form.cleaned_data["ids"], form.verb
+    if action == "delete" and not form.cleaned_data["confirm"]:
+        return render(
+            request,
+            "gallery/bulk_delete.html",
+            {"ids": ids, "count": len(ids), "next": _next(request)},
+        )
+    done = failed = 0
+    for image_id in ids:
+        try:
+            if action == "delete":
+                services.image_delete(image_id=image_id, owner=_owner(request))
+            else:
+                services.image_update(image_id=image_id, owner=_owner(request), visibility=action)
+        except GalleryError:
+            failed += 1
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(n)d image %(what)s.", "%(n)d images %(what)s.", done)
+            % {"n": done, "what": BULK_ACTIONS[action]},
+        )
+    if failed:
+        messages.error(
+            request,
+            ngettext("%(n)d image could not be changed.", "%(n)d images could not be changed.", failed)
+            % {"n": failed},
+        )
+    return _back(request)
 
 
 def _wants_json(request) -> bool:

@@ -13,7 +13,15 @@ from django.conf import settings
 
 from gallery.exceptions import InvalidCursor
 from gallery.models import ImageItem
-from gallery.services.records import Image, ImagePage, get_item, to_image, well_formed_id
+from gallery.services.records import (
+    STATUSES,
+    VISIBILITIES,
+    Image,
+    ImagePage,
+    get_item,
+    to_image,
+    well_formed_id,
+)
 
 CURSOR_MAX = 512
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
@@ -46,18 +54,73 @@ def decode_cursor(cursor: str, hash_name: str, hash_value: str) -> dict:
     return {"id": {"S": image_id}, hash_name: {"S": hash_value}, "created_at": {"S": created}}
 
 
-def _page(index, hash_name: str, hash_value: str, cursor: str | None, limit: int | None) -> ImagePage:
+def _page(
+    index,
+    hash_name: str,
+    hash_value: str,
+    cursor: str | None,
+    limit: int | None,
+    *,
+    newest_first: bool = True,
+    filter_condition=None,
+) -> ImagePage:
     limit = max(1, min(int(limit or settings.GALLERY_PAGE_SIZE), 100))
     start = decode_cursor(cursor, hash_name, hash_value) if cursor else None
     # One more than a page tells whether a next page exists without an empty last page.
-    items = list(index.query(hash_value, scan_index_forward=False, limit=limit + 1, last_evaluated_key=start))
+    # With a filter, PynamoDB keeps reading pages of the index until it has that many
+    # matches (DynamoDB applies the filter after reading); the cursor is still the last key.
+    items = list(
+        index.query(
+            hash_value,
+            scan_index_forward=not newest_first,
+            limit=limit + 1,
+            last_evaluated_key=start,
+            filter_condition=filter_condition,
+            page_size=100 if filter_condition is not None else None,
+        )
+    )
     next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
     return ImagePage(images=[to_image(i) for i in items[:limit]], next_cursor=next_cursor)
 
 
-def image_list(*, owner: str, cursor: str | None = None, limit: int | None = None) -> ImagePage:
-    """The owner's images, newest first: a Query on the (owner, created_at) index."""
-    return _page(ImageItem.owner_index, "owner", owner, cursor, limit)
+SORTS = ("newest", "oldest")
+SEARCH_MAX = 100
+
+
+def image_list(
+    *,
+    owner: str,
+    cursor: str | None = None,
+    limit: int | None = None,
+    sort: str = "newest",
+    visibility: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+) -> ImagePage:
+    """The owner's images: a Query on the (owner, created_at) index, newest or oldest
+    first (``ScanIndexForward``). ``visibility``, ``status`` and ``search`` (words in the
+    title, caption or file name, any case) narrow it with a filter expression on that same
+    Query: it reads only this owner's partition of the index, never the table."""
+    condition = None
+    if visibility in VISIBILITIES:
+        condition = _and(condition, ImageItem.visibility == visibility)
+    if status in STATUSES:
+        condition = _and(condition, ImageItem.status == status)
+    for word in (search or "")[:SEARCH_MAX].lower().split()[:5]:
+        condition = _and(condition, ImageItem.search_text.contains(word))
+    return _page(
+        ImageItem.owner_index,
+        "owner",
+        owner,
+        cursor,
+        limit,
+        newest_first=sort != "oldest",
+        filter_condition=condition,
+    )
+
+
+def _and(condition, more):
+    return more if condition is None else condition & more
 
 
 def image_list_public(*, cursor: str | None = None, limit: int | None = None) -> ImagePage:

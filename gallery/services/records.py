@@ -242,8 +242,15 @@ def get_item(image_id: str, owner: str | None = None) -> ImageItem:
     return item
 
 
+def search_text(item: ImageItem) -> str | None:
+    """What the owner's search looks in: title, caption and file name, lowercased."""
+    text = " ".join(p for p in (item.title, item.caption, item.original_filename) if p).lower()
+    return text or None
+
+
 def save_versioned(item: ImageItem) -> bool:
     """Save with the version check; False when someone else saved first."""
+    item.search_text = search_text(item)
     try:
         item.save()
     except PutError as exc:

@@ -14,9 +14,10 @@ def signed_in(client, user):
     return client
 
 
-def test_gallery_needs_a_login(client):
+def test_signed_out_visitors_get_the_landing_page(client):
     response = client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    page = response.content.decode()
+    assert response.status_code == 200 and "/accounts/signup/" in page and "/accounts/login/" in page
 
 
 def test_empty_gallery_invites_an_upload(stores, signed_in):
