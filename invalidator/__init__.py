@@ -1,0 +1,1 @@
+"""The takedown CDN invalidator: a plain-boto3 Lambda fed by a DynamoDB stream (terraform/modules/invalidator)."""
