@@ -8,6 +8,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gallery import services
+from gallery.services import uploads
 from gallery.services.queries import CURSOR_MAX
 from imageplatform.apischema import WITH_BODY, SettingRange, errors
 from imageplatform.public import absolute_url
@@ -30,6 +31,9 @@ class RenditionOut(Schema):
 class ImageOut(Schema):
     id: str
     status: Status_
+    reason: str | None = Field(
+        description="Why the image is rejected, quarantined, failed or still waiting (null when ready)."
+    )
     title: str
     caption: str
     alt_text: str
@@ -97,6 +101,7 @@ def image_out(request, image: services.Image) -> dict:
     return {
         "id": image.id,
         "status": image.status,
+        "reason": image.reason,
         "title": image.title,
         "caption": image.caption,
         "alt_text": image.alt_text,
@@ -201,3 +206,76 @@ def create_rendition(request, image_id: str, payload: CustomSizeIn):
     return Status(
         201, {"url": r.url, "width": r.width, "height": r.height, "format": r.format, "bytes": r.bytes}
     )
+
+
+# --------------------------------------------------------------------------- direct uploads
+class UploadIn(Schema):
+    """A file about to be sent straight to the bucket."""
+
+    filename: str = Field(max_length=255)
+    size: int = Field(ge=1, description="bytes; at most GALLERY_MAX_UPLOAD_BYTES (413 when larger)")
+    content_type: str = Field(max_length=100, description="`image/<type>` (415 otherwise)")
+    title: str = Field("", max_length=services.TITLE_MAX)
+    visibility: Visibility = "private"
+
+
+class UploadForm(Schema):
+    url: str = Field(description="POST the file here as multipart/form-data")
+    fields: dict[str, str] = Field(description="Form fields to send first, exactly as given; the file last")
+
+
+class UploadOut(Schema):
+    id: str
+    status: Literal["awaiting_upload"]
+    upload: UploadForm
+    expires_at: datetime
+
+
+class UploadStatus(Schema):
+    id: str
+    status: Status_
+
+
+@router.post(
+    "/uploads",
+    response={201: UploadOut, **errors(*WITH_BODY)},
+    summary="Start a direct upload (up to 50 MB)",
+    tags=["uploads"],
+)
+def upload_start(request, payload: UploadIn):
+    """A presigned POST for one file. Send the file to `upload.url` as a plain HTML form
+    (`upload.fields`, then the field `file` last) before `expires_at`, then call
+    `/uploads/{id}/complete`. The bucket accepts 1 byte to GALLERY_MAX_UPLOAD_BYTES with an
+    `image/*` Content-Type; the pipeline checks the real size and bytes again, and
+    `GET /images/{id}` shows the status until `ready` (or `rejected`, `quarantined`,
+    `failed`, with `reason`)."""
+    started = uploads.upload_create(
+        owner=str(request.user.pk),
+        filename=payload.filename,
+        size=payload.size,
+        content_type=payload.content_type,
+        title=payload.title,
+        visibility=payload.visibility,
+    )
+    return Status(
+        201,
+        {
+            "id": started.image.id,
+            "status": started.image.status,
+            "upload": {"url": started.url, "fields": started.fields},
+            "expires_at": started.expires_at,
+        },
+    )
+
+
+@router.post(
+    "/uploads/{image_id}/complete",
+    response={202: UploadStatus, **errors(404, 409)},
+    summary="Say a direct upload is in the bucket",
+    tags=["uploads"],
+)
+def upload_finish(request, image_id: str):
+    """The file was sent: processing starts (or has started, from the bucket's event).
+    Calling it again is harmless. 409 `upload_missing` when the file is not in the bucket."""
+    image = uploads.upload_complete(image_id=image_id, owner=str(request.user.pk))
+    return Status(202, {"id": image.id, "status": image.status})

@@ -18,9 +18,13 @@ class UploadLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.GALLERY_MAX_UPLOAD_BYTES
+            limit = settings.GALLERY_MAX_INLINE_UPLOAD_BYTES
             if length > limit + ENVELOPE:
-                detail = f"The upload is {length:,} bytes; the limit is {limit:,} bytes per file."
+                detail = (
+                    f"The upload is {length:,} bytes; the limit is {limit:,} bytes per file through "
+                    f"this request. Send larger files (up to {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes) "
+                    "with a direct upload: POST /api/v1/uploads."
+                )
                 if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
                     return JsonResponse({"error": "file_too_large", "detail": detail}, status=413)
                 return render(

@@ -79,7 +79,9 @@ class ImageItem(Model):
     original_filename = UnicodeAttribute(default="")
     visibility = UnicodeAttribute(default="private")  # private | unlisted | public
 
-    status = UnicodeAttribute(default="pending")  # pending | ready | rejected | failed | deleting
+    # pending | ready | rejected | failed | deleting, and for direct uploads first
+    # awaiting_upload -> scanning -> processing, or quarantined (gallery/services/uploads.py)
+    status = UnicodeAttribute(default="pending")
     reason = UnicodeAttribute(null=True)  # why rejected/failed, shown to the owner
 
     original_key = UnicodeAttribute()
@@ -94,8 +96,13 @@ class ImageItem(Model):
     renditions = MapAttribute(default=dict)
 
     hidden = BooleanAttribute(default=False)  # hidden by a moderator
-    moderation_state = UnicodeAttribute(null=True)  # "pending_review" or "hidden"; unset otherwise
+    # pending_review | reported | appealed | quarantined | hidden | removed; unset when settled
+    moderation_state = UnicodeAttribute(null=True)
     reviewed_at = UTCDateTimeAttribute(null=True)  # when a moderator last decided
+    # A moderator approved it as it is now: the public gallery shows only approved images.
+    approved = BooleanAttribute(null=True)
+    moderation_reason = UnicodeAttribute(null=True)  # why it was hidden or removed (the owner sees it)
+    appealed_at = UTCDateTimeAttribute(null=True)  # the owner asked for a second look (only once)
     public_feed = UnicodeAttribute(null=True)  # "public" while listed in the public gallery
     attention = UnicodeAttribute(null=True)  # the status while it is pending, failed or deleting
     short_code = UnicodeAttribute(null=True)  # the default short link (lists show it, no query each)
@@ -103,6 +110,8 @@ class ImageItem(Model):
     search_text = UnicodeAttribute(null=True)
     # Camera details read from the original's EXIF before renditions strip it (never GPS).
     photo = MapAttribute(null=True)
+
+    upload_expires_at = UTCDateTimeAttribute(null=True)  # a direct upload's presigned POST ends
 
     version = VersionAttribute()
 

@@ -36,8 +36,65 @@ def rendition_key(image_id: str, name: str, spec: str, extension: str) -> str:
     return f"{prefix('renditions')}{image_id}/{safe}-{digest}.{extension}"
 
 
+def upload_key(image_id: str) -> str:
+    """Where the browser puts a direct upload (a presigned POST for exactly this key)."""
+    return f"{prefix('uploads')}{image_id}/upload"
+
+
+def quarantine_key(image_id: str) -> str:
+    return f"{prefix('quarantine')}{image_id}/upload"
+
+
+def image_id_from_upload_key(key: str) -> str | None:
+    """The image id of ``uploads/<id>/upload``; None for any other key."""
+    head = prefix("uploads")
+    if not key.startswith(head) or not key.endswith("/upload"):
+        return None
+    image_id = key[len(head) : -len("/upload")]
+    return image_id if image_id and "/" not in image_id else None
+
+
 def image_prefixes(image_id: str) -> list[str]:
+    """The prefixes an image's listed objects are under (its original and renditions)."""
     return [f"{prefix('originals')}{image_id}/", f"{prefix('renditions')}{image_id}/"]
+
+
+def image_keys(image_id: str) -> list[str]:
+    """Every object of an image: the direct upload and the quarantined copy (exact keys, no
+    listing needed) and whatever is under its prefixes."""
+    keys = [upload_key(image_id), quarantine_key(image_id)]
+    return keys + [k for p in image_prefixes(image_id) for k in list_keys(p)]
+
+
+def presigned_post(key: str, content_type: str, *, max_bytes: int, expires_in: int) -> dict:
+    """A presigned POST for exactly ``key``: 1..max_bytes bytes, an ``image/*`` Content-Type
+    (the declared one), valid for ``expires_in`` seconds. Returns ``{"url", "fields"}``.
+
+    The policy is only a first fence: S3 checks the form fields, not the bytes, and local S3
+    servers check nothing, so the pipeline checks the real size and format again."""
+    return s3_client().generate_presigned_post(
+        Bucket=media_storage().bucket_name,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            ["content-length-range", 1, max_bytes],
+            ["starts-with", "$Content-Type", "image/"],
+            {"Content-Type": content_type},
+        ],
+        ExpiresIn=expires_in,
+    )
+
+
+def head(key: str) -> int | None:
+    """The stored size of ``key`` in bytes, or None when there is no such object."""
+    client = s3_client()
+    try:
+        answer = client.head_object(Bucket=media_storage().bucket_name, Key=key)
+    except client.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return int(answer["ContentLength"])
 
 
 def put(key: str, data: bytes, content_type: str) -> None:
@@ -56,6 +113,20 @@ def put_original(key: str, data: bytes, content_type: str) -> None:
         Key=key,
         Body=data,
         ContentType=content_type,
+        ContentDisposition="attachment",
+        **storage.get_object_parameters(key),
+    )
+
+
+def put_quarantined(key: str, data: bytes) -> None:
+    """A file the scanner flagged: kept for moderators as an opaque attachment, never served
+    (no CloudFront behaviour reaches ``quarantine/``)."""
+    storage = media_storage()
+    s3_client().put_object(
+        Bucket=storage.bucket_name,
+        Key=key,
+        Body=data,
+        ContentType="application/octet-stream",
         ContentDisposition="attachment",
         **storage.get_object_parameters(key),
     )

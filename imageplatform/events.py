@@ -7,12 +7,15 @@ kind of event it got, and passes it to the handler registered for that kind in
 ``HANDLERS``. Kinds are ``"s3:<event name>"`` (``"s3:ObjectCreated"``), ``"sns:<topic
 name>"`` (the findings topic) and ``"eventbridge:<detail-type>"``.
 
-What is wired today: the routing only. No kind has a handler yet: the direct-upload and
-scan-finding handlers are a later issue, and will be added to ``HANDLERS`` under
-``"s3:ObjectCreated"`` and the findings topic's ``"sns:<name>"``. Until then, and for any event nobody
-expects, ``handle`` logs one line saying what it ignored (the kind, the source and how
-many records, never the payload) and returns ``{"handled": False, ...}`` without raising,
-so Lambda does not retry an event that no retry could help.
+Handlers: ``"s3:ObjectCreated"`` (a direct upload arrived under ``uploads/``: the
+pipeline runs), the findings of an external malware scanner (``GALLERY_SCANNER``:
+``bucketav`` through its SNS topic, any ``"sns:..."`` kind; ``guardduty`` through
+EventBridge). Each record is handled on its own: a record for another bucket or key, an
+unknown image or a duplicate delivery is logged in one line and skipped; a malformed
+finding is logged and skipped (no retry could help); a store error raises, so Lambda
+retries the event, and the conditional transitions make the retry converge. Any other
+event is logged (the kind, the source and how many records, never the payload) and
+answered ``{"handled": False, ...}`` without raising.
 """
 
 import logging
@@ -20,8 +23,100 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-# kind -> function(event, context) -> dict. Filled by the later upload/scan issue.
-HANDLERS: dict[str, Callable[[dict, object], dict]] = {}
+
+def _setup() -> None:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def s3_object_created(event: dict, context=None) -> dict:
+    """Direct uploads that arrived: each ``uploads/<id>/upload`` key runs the pipeline."""
+    _setup()
+    from urllib.parse import unquote_plus
+
+    from gallery import storage
+    from gallery.services import uploads
+
+    bucket = storage.media_storage().bucket_name
+    done = skipped = 0
+    for record in event.get("Records") or []:
+        s3 = record.get("s3") if isinstance(record, dict) else None
+        name = (s3 or {}).get("bucket", {}).get("name") if isinstance(s3, dict) else None
+        raw_key = (s3 or {}).get("object", {}).get("key") if isinstance(s3, dict) else None
+        key = unquote_plus(raw_key) if isinstance(raw_key, str) else ""
+        image_id = storage.image_id_from_upload_key(key) if name == bucket else None
+        if image_id is None:
+            skipped += 1
+            log.info("s3 event record skipped: not a direct upload of this bucket", extra={"key": key[:200]})
+            continue
+        image = uploads.upload_received(image_id=image_id, source="s3-event")
+        done += 1
+        log.info(
+            "s3 event handled",
+            extra={"image_id": image_id, "status": image.status if image else "unknown image"},
+        )
+    return {"records": done, "skipped": skipped}
+
+
+def _findings(parse, event: dict, source: str) -> dict:
+    from gallery import scanning, storage
+    from gallery.services import uploads
+
+    try:
+        findings = parse(event)
+    except scanning.MalformedFinding as exc:
+        log.warning("scan finding ignored: malformed", extra={"source": source, "problem": str(exc)[:300]})
+        return {"findings": 0, "malformed": True}
+    bucket = storage.media_storage().bucket_name
+    done = skipped = 0
+    for finding in findings:
+        if finding.bucket != bucket:
+            skipped += 1
+            log.info("scan finding skipped: another bucket", extra={"source": source})
+            continue
+        uploads.upload_scanned(key=finding.key, outcome=finding.outcome, detail=finding.detail, source=source)
+        done += 1
+    return {"findings": done, "skipped": skipped}
+
+
+def bucketav_finding(event: dict, context=None) -> dict:
+    _setup()
+    from gallery import scanning
+
+    if scanning.scanner_name() != "bucketav":
+        log.warning("sns event ignored: GALLERY_SCANNER is not bucketav")
+        return {"findings": 0, "ignored": True}
+    return _findings(scanning.findings_from_bucketav, event, "bucketav")
+
+
+def guardduty_finding(event: dict, context=None) -> dict:
+    _setup()
+    from gallery import scanning
+
+    if scanning.scanner_name() != "guardduty":
+        log.warning("eventbridge event ignored: GALLERY_SCANNER is not guardduty")
+        return {"findings": 0, "ignored": True}
+    return _findings(scanning.findings_from_guardduty, event, "guardduty")
+
+
+# kind -> function(event, context) -> dict
+HANDLERS: dict[str, Callable[[dict, object], dict]] = {
+    "s3:ObjectCreated": s3_object_created,
+    "eventbridge:GuardDuty Malware Protection Object Scan Result": guardduty_finding,
+}
+# Kinds matched by their start: the findings topic's name is the deployment's choice.
+PREFIX_HANDLERS: dict[str, Callable[[dict, object], dict]] = {"sns:": bucketav_finding}
+
+
+def handler_for(kind: str | None):
+    if not kind:
+        return None
+    if kind in HANDLERS:
+        return HANDLERS[kind]
+    return next((h for prefix, h in PREFIX_HANDLERS.items() if kind.startswith(prefix)), None)
 
 
 def kind_of(event) -> str | None:
@@ -47,7 +142,7 @@ def kind_of(event) -> str | None:
 def handle(event, context=None) -> dict:
     """Route one event to its handler; log and ignore events without one."""
     kind = kind_of(event)
-    handler = HANDLERS.get(kind) if kind else None
+    handler = handler_for(kind)
     if handler is None:
         records = event.get("Records") if isinstance(event, dict) else None
         log.warning(
@@ -66,11 +161,7 @@ def repair_scheduled(event=None, context=None) -> dict:
     """Zappa's scheduled event (``rate(1 day)``, zappa_settings.json): `manage.py repair
     --apply` across all owners, one summary log line. Leftovers younger than 15 minutes are
     left to the uploads still writing them."""
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    _setup()
     from imageplatform.repair import repair
 
     report = repair(apply=True)

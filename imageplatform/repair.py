@@ -2,6 +2,8 @@
 
 What is found (gallery.services.maintenance.image_survey) and what --apply does:
 - images pending for too long, or failed: the pipeline runs again (same keys: idempotent);
+  direct uploads stuck scanning or processing: brought forward from where they stopped;
+- direct uploads never sent before their presigned POST expired: record and object removed;
 - deletions that did not finish: finished;
 - objects without a record (older than the cut-off, so no upload in flight is touched):
   removed;
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gallery import services as gallery
-from gallery.services import maintenance
+from gallery.services import maintenance, uploads
 from gallery.services.pipeline import mark_failed
 from shortlinks import services as shortlinks
 
@@ -41,6 +43,7 @@ def repair(
     report = RepairReport(
         found={
             "stuck or failed": len(survey.stuck),
+            "abandoned uploads": len(survey.abandoned),
             "unfinished deletions": len(survey.deleting),
             "objects without a record": len(survey.orphans),
             "records without their original": len(survey.missing_original),
@@ -63,9 +66,10 @@ def repair(
 
     work = (
         [
-            ("stuck or failed", i, lambda i=i: gallery.image_process(image_id=i, force=True))
+            ("stuck or failed", i, lambda i=i: uploads.image_reprocess(image_id=i, source="repair"))
             for i in survey.stuck
         ]
+        + [("abandoned uploads", i, lambda i=i: uploads.upload_abandon(image_id=i)) for i in survey.abandoned]
         + [
             ("unfinished deletions", i, lambda i=i: maintenance.image_finish_deletion(image_id=i))
             for i in survey.deleting

@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
+
 from gallery import storage
 from gallery.models import ImageItem
 from gallery.services.pipeline import remove_everything
 from gallery.services.records import ID_MAX, now, renditions_of
 
-ATTENTION_STATES = ("pending", "failed", "deleting")
+ATTENTION_STATES = ("pending", "failed", "deleting", "awaiting_upload", "scanning", "processing")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class StoredObject:
 class Survey:
     """What a look at every store found (image ids, grouped by what is wrong)."""
 
-    stuck: list[str] = field(default_factory=list)  # pending for too long, or failed
+    stuck: list[str] = field(default_factory=list)  # pending/scanning/processing too long, or failed
+    abandoned: list[str] = field(default_factory=list)  # direct uploads whose POST expired unused
     deleting: list[str] = field(default_factory=list)  # a deletion that did not finish
     orphans: dict[str, list[str]] = field(default_factory=dict)  # image id -> keys without a record
     missing_original: list[str] = field(default_factory=list)  # record whose original is gone
@@ -38,6 +41,7 @@ class Survey:
     def problems(self) -> int:
         return (
             len(self.stuck)
+            + len(self.abandoned)
             + len(self.deleting)
             + len(self.orphans)
             + len(self.missing_original)
@@ -46,8 +50,11 @@ class Survey:
         )
 
 
+OBJECT_KINDS = ("uploads", "quarantine", "originals", "renditions")
+
+
 def _image_id_of(key: str) -> str | None:
-    for kind in ("originals", "renditions"):
+    for kind in OBJECT_KINDS:
         prefix = storage.prefix(kind)
         if key.startswith(prefix):
             image_id = key[len(prefix) :].split("/", 1)[0]
@@ -57,7 +64,7 @@ def _image_id_of(key: str) -> str | None:
 
 def _objects_by_image() -> dict[str, list[StoredObject]]:
     found: dict[str, list[StoredObject]] = defaultdict(list)
-    for kind in ("originals", "renditions"):
+    for kind in OBJECT_KINDS:
         for key, modified in storage.list_objects(storage.prefix(kind)):
             image_id = _image_id_of(key)
             if image_id:
@@ -73,13 +80,18 @@ def image_survey(*, stuck_after: timedelta = timedelta(minutes=15), progress=Non
     """Look at every record and every object; ``progress(step, done, total)`` is told."""
     survey = Survey()
     cutoff = now() - stuck_after
+    # a direct upload may arrive until its POST expires; give it the same margin after that
+    upload_cutoff = cutoff - timedelta(seconds=settings.GALLERY_UPLOAD_EXPIRES)
     for state in ATTENTION_STATES:
         for key_item in ImageItem.attention_index.query(state):
             if state == "deleting":
                 survey.deleting.append(key_item.id)
+            elif state == "awaiting_upload":
+                if key_item.created_at < upload_cutoff:
+                    survey.abandoned.append(key_item.id)
             elif state == "failed" or key_item.created_at < cutoff:
                 survey.stuck.append(key_item.id)
-    unsettled = set(survey.stuck) | set(survey.deleting)
+    unsettled = set(survey.stuck) | set(survey.deleting) | set(survey.abandoned)
     if progress:
         progress("unsettled records", 1, 3)
 
@@ -114,7 +126,7 @@ def image_remove_orphans(*, image_id: str) -> int:
         return 0  # a record appeared meanwhile: keep them
     except ImageItem.DoesNotExist:
         pass
-    keys = [k for p in storage.image_prefixes(image_id) for k in storage.list_keys(p)]
+    keys = [k for kind in OBJECT_KINDS for k in storage.list_keys(f"{storage.prefix(kind)}{image_id}/")]
     if keys:
         storage.delete_keys(keys)
     return len(keys)

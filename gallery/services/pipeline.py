@@ -96,10 +96,15 @@ def image_upload(
     visibility = clean_visibility(visibility) or "private"
     filename = clean_filename(filename)
     try:
-        if len(data) > settings.GALLERY_MAX_UPLOAD_BYTES:
-            raise FileTooLarge(
-                f"The file is {len(data):,} bytes; the limit is {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes."
-            )
+        inline_limit = settings.GALLERY_MAX_INLINE_UPLOAD_BYTES
+        if len(data) > inline_limit:
+            hint = ""
+            if inline_limit < settings.GALLERY_MAX_UPLOAD_BYTES:
+                hint = (
+                    f" Send files up to {settings.GALLERY_MAX_UPLOAD_BYTES:,} bytes with a direct upload:"
+                    " POST /api/v1/uploads."
+                )
+            raise FileTooLarge(f"The file is {len(data):,} bytes; the limit is {inline_limit:,} bytes.{hint}")
         with metrics.timed("pipeline.probe"):
             info = renditions.probe(data, limits())
     except InvalidImage as exc:
@@ -281,9 +286,7 @@ def image_retry(*, image_id: str, owner: str) -> Image:
 
 def remove_everything(image_id: str) -> None:
     """Every object under the image's prefixes, then its record."""
-    keys = [k for p in storage.image_prefixes(image_id) for k in storage.list_keys(p)]
-    if keys:
-        storage.delete_keys(keys)
+    storage.delete_keys(storage.image_keys(image_id))
     try:
         ImageItem(image_id).delete(add_version_condition=False)
     except DoesNotExist:

@@ -23,7 +23,18 @@ from gallery.models import ImageItem
 
 VISIBILITIES = ("private", "unlisted", "public")
 SHARED = ("unlisted", "public")
-STATUSES = ("pending", "ready", "rejected", "failed", "deleting")
+STATUSES = (
+    "awaiting_upload",
+    "scanning",
+    "processing",
+    "pending",
+    "ready",
+    "rejected",
+    "quarantined",
+    "failed",
+    "deleting",
+)
+STATUSES += ("removed",)  # a moderator removed its files; the record stays (services/moderation.py)
 CUSTOM_PREFIX = "custom-"
 SAVE_ATTEMPTS = 5
 ID_MAX = 64
@@ -64,6 +75,9 @@ class Image:
     original_url: str | None
     renditions: dict[str, RenditionFile] = field(default_factory=dict)
     short_code: str | None = None
+    approved: bool = False  # a moderator approved it as it is now (the public gallery shows only these)
+    moderation_reason: str | None = None  # why a moderator hid or removed it (shown to the owner)
+    appealed: bool = False  # the owner asked for a second look (allowed once)
     download_url: str | None = (
         None  # the largest JPEG, saved under a readable name  # the default short link's code (set by the shortlinks app)
     )
@@ -190,9 +204,12 @@ def to_image(item: ImageItem, *, with_urls: bool = True) -> Image:
         updated_at=item.updated_at,
         hidden=bool(item.hidden),
         moderation_state=item.moderation_state,
+        approved=is_approved(item),
+        moderation_reason=item.moderation_reason,
+        appealed=item.appealed_at is not None,
         original_url=(
             storage.download_url(item.original_key, _original_name(item))
-            if with_urls and item.original_key
+            if with_urls and item.original_key and item.original_key.startswith(storage.prefix("originals"))
             else None
         ),
         renditions=files,
@@ -276,14 +293,34 @@ def change_image(
 
 
 # --------------------------------------------------------------------------- derived fields
-def queue_if_shared(item: ImageItem) -> None:
-    """Shared images (unlisted or public) wait for a moderator once; private ones never do."""
-    if item.visibility != "private" and item.reviewed_at is None and not item.hidden:
+def is_approved(item: ImageItem) -> bool:
+    """A moderator approved the image as it is now. Records from before ``approved``
+    existed count as approved once reviewed and settled."""
+    if item.approved is not None:
+        return bool(item.approved)
+    return item.reviewed_at is not None and item.moderation_state is None and not item.hidden
+
+
+def queue_if_shared(item: ImageItem, *, again: bool = False) -> None:
+    """Shared images (unlisted or public) wait for a moderator; private ones never do.
+
+    ``again``: what moderators approved changed (it was made shared again after being
+    private, or its title or caption changed while shared), so the approval no longer
+    holds. A state a moderator must look at anyway (reported, appealed, hidden, removed,
+    quarantined) is left as it is."""
+    if item.visibility == "private":
+        if item.moderation_state == "pending_review":
+            item.moderation_state = None
+        return
+    if item.hidden or item.status == "removed":
+        return
+    if again:
+        item.approved = False
+    if not is_approved(item) and item.moderation_state is None:
         item.moderation_state = "pending_review"
-    elif item.visibility == "private" and item.moderation_state == "pending_review":
-        item.moderation_state = None
 
 
 def public_feed(item: ImageItem) -> str | None:
+    """Pre-moderation: the public gallery lists only ready, public, approved, visible images."""
     visible = item.status == "ready" and item.visibility == "public" and not item.hidden
-    return "public" if visible else None
+    return "public" if visible and is_approved(item) else None

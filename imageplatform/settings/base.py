@@ -193,12 +193,27 @@ GALLERY_RENDITION_FORMATS = {
     "jpeg": "format-jpeg|quality-82",
     "webp": "format-webp|quality-80",
 }
+# The largest file accepted, through a direct upload to the bucket (POST /api/v1/uploads).
 GALLERY_MAX_UPLOAD_BYTES = env_int("GALLERY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# The largest file sent through the web request itself (POST /api/v1/images, the page's
+# form without JavaScript). On Lambda a request carries at most 6 MB: production sets 4 MB.
+GALLERY_MAX_INLINE_UPLOAD_BYTES = env_int("GALLERY_MAX_INLINE_UPLOAD_BYTES", GALLERY_MAX_UPLOAD_BYTES)
+# How long a direct upload's presigned POST is valid, in seconds.
+GALLERY_UPLOAD_EXPIRES = env_int("GALLERY_UPLOAD_EXPIRES", 15 * 60)
+# True where the bucket announces new uploads (S3 ObjectCreated through Zappa, in AWS): the
+# completion call then leaves the pipeline to the event. Locally nothing announces them.
+GALLERY_UPLOAD_EVENTS = env_bool("GALLERY_UPLOAD_EVENTS", False)
 GALLERY_MAX_PIXELS = env_int("GALLERY_MAX_PIXELS", 100_000_000)
 GALLERY_MAX_FRAMES = env_int("GALLERY_MAX_FRAMES", 300)
 GALLERY_MAX_CUSTOM_SIDE = env_int("GALLERY_MAX_CUSTOM_SIDE", 4096)
 GALLERY_MAX_CUSTOM_RENDITIONS = env_int("GALLERY_MAX_CUSTOM_RENDITIONS", 12)
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24)
+# Malware scanning before validation (gallery/scanning.py, docs/scanning.md): "none",
+# "clamd" (a ClamAV daemon at GALLERY_CLAMD_URL: tcp://host:port or unix:///path), or the
+# external scanners "bucketav" / "guardduty", whose findings arrive later as events.
+GALLERY_SCANNER = env_str("GALLERY_SCANNER", "none")
+GALLERY_CLAMD_URL = env_str("GALLERY_CLAMD_URL", "tcp://127.0.0.1:3310")
+GALLERY_SCAN_TIMEOUT = env_int("GALLERY_SCAN_TIMEOUT", 60)  # seconds for one clamd scan
 
 # Uploads above this stay on disk, not in memory, while the request is parsed.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -208,12 +223,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Settings files that change the bucket or the S3 endpoint set SECURE_CSP again.
 GALLERY_MEDIA_ORIGINS = env_list("GALLERY_MEDIA_ORIGINS") or s3_media_origins(
     GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL
-# Malware scanning before validation (gallery/scanning.py, docs/scanning.md): "none",
-# "clamd" (a ClamAV daemon at GALLERY_CLAMD_URL: tcp://host:port or unix:///path), or the
-# external scanners "bucketav" / "guardduty", whose findings arrive later as events.
-GALLERY_SCANNER = env_str("GALLERY_SCANNER", "none")
-GALLERY_CLAMD_URL = env_str("GALLERY_CLAMD_URL", "tcp://127.0.0.1:3310")
-GALLERY_SCAN_TIMEOUT = env_int("GALLERY_SCAN_TIMEOUT", 60)  # seconds for one clamd scan
 )
 SECURE_CSP = csp_policy(GALLERY_MEDIA_ORIGINS)
 X_FRAME_OPTIONS = "DENY"

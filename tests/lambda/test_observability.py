@@ -173,12 +173,13 @@ def test_unknown_event_is_logged_and_ignored(caplog):
     assert record.event_kind == "unknown" and "hello" not in record.getMessage()
 
 
-def test_s3_upload_event_has_no_handler_yet_and_is_ignored(caplog):
+def test_s3_event_without_records_for_our_uploads_is_handled_as_nothing_to_do(caplog):
     event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {}}]}
     assert events.kind_of(event) == "s3:ObjectCreated"
-    with caplog.at_level(logging.WARNING, logger="imageplatform.events"):
-        assert events.handle(event) == {"handled": False, "kind": "s3:ObjectCreated"}
-    assert caplog.records[0].records == 1
+    with caplog.at_level(logging.INFO, logger="imageplatform.events"):
+        result = events.handle(event)
+    assert result == {"handled": True, "kind": "s3:ObjectCreated", "result": {"records": 0, "skipped": 1}}
+    assert "not a direct upload" in caplog.records[-1].getMessage()
 
 
 def test_sns_event_kind_names_the_topic():
