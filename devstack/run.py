@@ -20,6 +20,19 @@ from devstack import procs as proc_util
 from devstack.servers import ROOT, LocalServers, busy_port_message, frees_up, port_in_use, site_origins
 
 PY = sys.executable
+
+
+def wants_clamd() -> bool:
+    """GALLERY_SCANNER=clamd with no GALLERY_CLAMD_URL of one's own: start ours."""
+    return os.environ.get("GALLERY_SCANNER") == "clamd" and not os.environ.get("GALLERY_CLAMD_URL")
+
+
+def clamd_stream_max() -> str:
+    """clamd's StreamMaxLength: room for the largest upload (GALLERY_MAX_UPLOAD_BYTES)."""
+    limit = int(os.environ.get("GALLERY_MAX_UPLOAD_BYTES") or 50 * 1024 * 1024)
+    return f"{max(64, limit // (1024 * 1024) + 2)}M"
+
+
 # imageplatform/settings/local.py's default (devstack/tests/test_cors.py keeps them equal).
 LOCAL_BUCKET = "imageplatform-local"
 
@@ -69,6 +82,11 @@ def main() -> int:
         # direct uploads to it (as Terraform sets it in AWS).
         bucket=os.environ.get("GALLERY_BUCKET") or LOCAL_BUCKET,
         site_origins=site_origins(port, os.environ.get("PUBLIC_ORIGIN", "")),
+        # GALLERY_SCANNER=clamd make run: a local clamd with the EICAR test signature (or
+        # CLAMD_DATABASE_DIR, e.g. freshclam's /var/lib/clamav; docs/scanning.md).
+        clamd_port=int(os.environ.get("CLAMD_PORT", "3310")) if wants_clamd() else None,
+        clamd_database=os.environ.get("CLAMD_DATABASE_DIR") or None,
+        clamd_stream_max=clamd_stream_max(),
     )
     env = {
         **os.environ,
@@ -98,6 +116,8 @@ def main() -> int:
         print(
             f"==> starting dynalite (:{servers.dynalite_port}) and s3rver (:{servers.s3rver_port}), data in {var}/"
         )
+        if servers.clamd_port:
+            print(f"==> starting clamd (:{servers.clamd_port}), signatures from {servers.clamd_database}/")
         servers.start()
         env.update(servers.django_env())
         print("==> creating bucket and tables if missing")

@@ -4,6 +4,8 @@ dynalite (DynamoDB) and s3rver (S3) come from npm (package.json). `make run` kee
 data under var/; the integration tests start their own pair on free ports in a temp dir.
 Known quirks: dynalite has no TTL and no transactions; s3rver on Node 20 needs
 --openssl-legacy-provider for list pagination, and its keys are S3RVER/S3RVER.
+With a clamd port (GALLERY_SCANNER=clamd make run), clamd (Debian's clamav-daemon) runs
+too, on loopback, loading only devstack/clamav/db (the EICAR test signature; devstack/clamd.py).
 
 Crash-proofing (see devstack/procs.py): every process started here gets SIGTERM when its
 supervisor dies, even by SIGKILL (prctl PR_SET_PDEATHSIG); its pid, command line, port and
@@ -31,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devstack import clamd as clamd_util
 from devstack import procs as proc_util
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,9 +166,15 @@ class LocalServers:
     # needed; without them s3rver starts with no bucket and no CORS, as before).
     bucket: str | None = None
     site_origins: tuple[str, ...] = ()
+    # clamd on this loopback port (GALLERY_SCANNER=clamd), loading only the databases of
+    # clamd_database (default: devstack/clamav/db, the EICAR test signature). None: no clamd.
+    clamd_port: int | None = None
+    clamd_database: Path | None = None
+    clamd_stream_max: str = clamd_util.STREAM_MAX
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir).resolve()
+        self.clamd_database = Path(self.clamd_database or clamd_util.DATABASE_DIR).resolve()
         if self.log_dir is None:
             self.log_dir = self.data_dir / "log"
         self._lock = proc_util.SupervisorLock(self.run_dir)
@@ -183,6 +192,14 @@ class LocalServers:
     @property
     def s3_url(self) -> str:
         return f"http://{MEDIA_HOST}:{self.s3rver_port}"
+
+    @property
+    def clamd_config(self) -> Path:
+        return self.data_dir / "clamav" / "clamd.conf"
+
+    @property
+    def clamd_url(self) -> str:
+        return f"tcp://127.0.0.1:{self.clamd_port}"
 
     @property
     def cors_file(self) -> Path:
@@ -234,6 +251,16 @@ class LocalServers:
                     ),
                 ],
                 self.s3rver_port,
+            ),
+            **(
+                {
+                    "clamd": (
+                        clamd_util.command(clamd_util.binary() or "clamd", self.clamd_config),
+                        self.clamd_port,
+                    )
+                }
+                if self.clamd_port
+                else {}
             ),
         }
 
@@ -308,6 +335,8 @@ class LocalServers:
                     argv, flag, value
                 ):
                     found.append((pid, name))
+            if Path(argv[0]).name == "clamd" and f"--config-file={self.clamd_config}" in argv:
+                found.append((pid, "clamd"))
             # make run's web server exactly (--noreload, the ports in its environment); a
             # runserver started by hand on the same data is left alone.
             if (
@@ -327,6 +356,16 @@ class LocalServers:
                 raise RuntimeError(f"{tool} is not installed: run `npm ci` (make deps does it)")
         if not shutil.which("node"):
             raise RuntimeError("Node.js is not on the PATH")
+        if self.clamd_port:
+            if not clamd_util.binary():
+                raise RuntimeError(
+                    "clamd is not installed (GALLERY_SCANNER=clamd): install Debian's clamav-daemon "
+                    "(scripts/bootstrap.sh does it when GALLERY_SCANNER=clamd, and for --test)"
+                )
+            if not clamd_util.has_databases(self.clamd_database):
+                raise RuntimeError(
+                    f"no ClamAV signature database in {self.clamd_database} (docs/scanning.md)"
+                )
         try:
             self.claim()
             for name, (_, port) in self.commands().items():
@@ -343,6 +382,10 @@ class LocalServers:
             (self.data_dir / "s3").mkdir(parents=True, exist_ok=True)
             if self.bucket and self.site_origins:
                 self.cors_file.write_text(cors_xml(self.site_origins))
+            if self.clamd_port:
+                clamd_util.write_config(
+                    self.clamd_config.parent, self.clamd_port, self.clamd_database, self.clamd_stream_max
+                )
             env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
             for name, (cmd, port) in self.commands().items():
                 self.spawn(name, cmd, port=port, env=env)
@@ -354,6 +397,16 @@ class LocalServers:
                 log=self._logs.get("dynalite"),
             )
             wait_for_port(self.s3rver_port, self.procs["s3rver"], "s3rver", log=self._logs.get("s3rver"))
+            if self.clamd_port:
+                # The EICAR-only database loads in a blink; freshclam's full set takes a while.
+                wait_for_port(
+                    self.clamd_port,
+                    self.procs["clamd"],
+                    "clamd",
+                    timeout=180,
+                    ready=clamd_util.ping,
+                    log=self._logs.get("clamd"),
+                )
         except BaseException:
             self.stop()
             raise
@@ -420,6 +473,7 @@ class LocalServers:
         return {
             "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
             "AWS_S3_ENDPOINT_URL": self.s3_url,
+            **({"GALLERY_CLAMD_URL": self.clamd_url} if self.clamd_port else {}),
         }
 
 
@@ -453,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dynalite-port", type=int, default=int(os.environ.get("DYNALITE_PORT", "4567")))
     parser.add_argument("--s3rver-port", type=int, default=int(os.environ.get("S3RVER_PORT", "4568")))
     parser.add_argument("--bucket", help="create this bucket at start, with the site's CORS rule")
+    parser.add_argument("--clamd-port", type=int, help="also start clamd on this port (devstack/clamd.py)")
+    parser.add_argument("--clamd-database", type=Path, help="its signature folder (default: EICAR only)")
     parser.add_argument(
         "--site-origin",
         action="append",
@@ -467,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
         s3rver_port=args.s3rver_port,
         bucket=args.bucket,
         site_origins=origins if args.bucket else (),
+        clamd_port=args.clamd_port,
+        clamd_database=args.clamd_database,
     )
 
     def stop(signum, _frame):
@@ -478,7 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, stop)
     try:
         servers.start()
-        print(f"ready: dynalite {servers.dynamodb_url} s3rver {servers.s3_url}", flush=True)
+        clamd = f" clamd {servers.clamd_url}" if servers.clamd_port else ""
+        print(f"ready: dynalite {servers.dynamodb_url} s3rver {servers.s3_url}{clamd}", flush=True)
         while (exited := servers.poll()) is None:
             time.sleep(0.2)
         name, code = exited

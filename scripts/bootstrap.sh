@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the platform needs, idempotently and quickly when nothing changed:
 #   scripts/bootstrap.sh          Python venv (.venv) + npm packages for the local servers
-#   scripts/bootstrap.sh --test   also Debian packages the tests use (chromium, postgresql)
+#   scripts/bootstrap.sh --test   also Debian packages the tests use (chromium, postgresql, clamd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0; [ "${1:-}" = "--test" ] && want_test=1
@@ -20,6 +20,10 @@ command -v node >/dev/null || apt_install node nodejs npm
 if [ $want_test = 1 ]; then
   apt_install /usr/bin/chromium chromium
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install /nonexistent/initdb postgresql
+fi
+# clamd: the scanning tests need it; `GALLERY_SCANNER=clamd make run` starts it (docs/scanning.md).
+if [ $want_test = 1 ] || [ "${GALLERY_SCANNER:-}" = clamd ]; then
+  apt_install /usr/sbin/clamd clamav-daemon
 fi
 
 # Python virtual environment (Django 6 needs Python >= 3.12).
