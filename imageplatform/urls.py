@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import include, path, re_path
@@ -12,11 +12,17 @@ class LogoutView(auth_views.LogoutView):
     """GET asks "Sign out?" with a POST button; signing out itself stays a POST."""
 
     http_method_names = ["get", "post", "options"]
+    next_page = "/"
 
     def get(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect("/")
         return render(request, "registration/logout_confirm.html")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You are signed out. See you soon.")
+        return response
 
 
 urlpatterns = [
