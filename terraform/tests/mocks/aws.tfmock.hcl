@@ -146,3 +146,30 @@ mock_data "aws_secretsmanager_secret_version" {
     secret_string = "{\"django_secret_key\":\"mock-key\",\"origin_verify_current\":\"mock-origin-verify-current-0123456789abcdef\",\"origin_verify_previous\":\"mock-origin-verify-previous-0123456789abcdef\"}"
   }
 }
+
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:us-east-1:123456789012:imageplatform-test-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/imageplatform-test-queue"
+  }
+}
+
+mock_resource "aws_lambda_function" {
+  defaults = {
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:imageplatform-test-invalidator"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:imageplatform-test-invalidator/invocations"
+  }
+}
+
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = {
+    arn = "arn:aws:events:us-east-1:123456789012:rule/imageplatform-test-scan-results"
+  }
+}
+
+mock_resource "aws_guardduty_malware_protection_plan" {
+  defaults = {
+    arn = "arn:aws:guardduty:us-east-1:123456789012:malware-protection-plan/a1b2c3d4e5f6"
+    id  = "a1b2c3d4e5f6"
+  }
+}
