@@ -11,6 +11,8 @@ depend on it. Every signal is sent with ``sender=Image`` (the dataclass).
 - ``image_hidden(image)`` / ``image_shown(image)``: a moderator hid it / showed it again.
 - ``image_deleted(image)``: its owner deleted it; sent before anything is removed, so a
   receiver that fails stops the deletion and nothing is left half-done.
+- ``image_removed(image)``: a moderator removed its files (the record stays, status
+  "removed"); its links must die for good.
 """
 
 from django.dispatch import Signal
@@ -21,3 +23,4 @@ image_shared = Signal()
 image_hidden = Signal()
 image_shown = Signal()
 image_deleted = Signal()
+image_removed = Signal()

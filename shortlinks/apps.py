@@ -12,4 +12,5 @@ class ShortlinksConfig(AppConfig):
 
         signals.image_created.connect(receivers.create_default_link, dispatch_uid="shortlinks.default_link")
         signals.image_deleted.connect(receivers.revoke_links, dispatch_uid="shortlinks.revoke_links")
+        signals.image_removed.connect(receivers.revoke_links, dispatch_uid="shortlinks.revoke_removed")
         panels.register(share_panel)

@@ -13,4 +13,5 @@ def create_default_link(sender, image, **kwargs):
 
 
 def revoke_links(sender, image, **kwargs):
+    """The image was deleted by its owner or removed by a moderator: its links die."""
     services.shortlink_revoke_for_image(image_id=image.id)

@@ -17,7 +17,14 @@ What happened to an image is announced through ``gallery.signals``.
 """
 
 from gallery.services.editing import image_delete, image_set_short_code, image_update
-from gallery.services.moderation import MODERATION_ACTIONS, image_moderate
+from gallery.services.moderation import (
+    MODERATION_ACTIONS,
+    MODERATION_STATES,
+    ModerationRefused,
+    image_appeal,
+    image_file_paths,
+    image_moderate,
+)
 from gallery.services.pipeline import image_process, image_retry, image_upload, named_specs
 from gallery.services.queries import image_get, image_list, image_list_moderation, image_list_public
 from gallery.services.records import (
@@ -37,16 +44,20 @@ __all__ = [
     "ALT_MAX",
     "CAPTION_MAX",
     "MODERATION_ACTIONS",
+    "MODERATION_STATES",
     "SHARED",
     "STATUSES",
     "TITLE_MAX",
     "VISIBILITIES",
     "Image",
     "ImagePage",
+    "ModerationRefused",
     "RenditionFile",
     "gallery_stores_check",
     "gallery_stores_ensure",
+    "image_appeal",
     "image_delete",
+    "image_file_paths",
     "image_get",
     "image_list",
     "image_list_moderation",

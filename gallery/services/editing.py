@@ -39,12 +39,19 @@ def image_update(
 
     def apply(item: ImageItem) -> str:
         previous = item.visibility
+        reworded = any(
+            changes[name] is not None and changes[name] != (getattr(item, name) or "")
+            for name in ("title", "caption")
+        )
         for name, value in changes.items():
             if value is not None:
                 setattr(item, name, value)
         if visibility is not None and visibility != previous:
             item.visibility = visibility
-            queue_if_shared(item)
+        # Policy (README, Moderation): shared again after being private, or reworded while
+        # shared, an approved image goes back to the queue.
+        shared_again = previous not in SHARED and item.visibility in SHARED
+        queue_if_shared(item, again=shared_again or (reworded and item.visibility in SHARED))
         item.public_feed = public_feed(item)
         return previous
 

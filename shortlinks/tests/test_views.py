@@ -224,6 +224,11 @@ def test_public_gallery_lists_public_images_only_newest_first_paged(
         gallery.image_upload(owner=str(user.pk), data=make_jpeg(64, 48), title=f"pub{i}", visibility="public")
         for i in range(3)
     ]
+    for image in public:  # pre-moderation: the public gallery lists approved images only
+        gallery.image_moderate(image_id=image.id, action="approve")
+    gallery.image_upload(
+        owner=str(user.pk), data=make_jpeg(64, 48), title="pub-unapproved", visibility="public"
+    )
     gallery.image_upload(
         owner=str(user.pk), data=make_jpeg(64, 48), title="secret-unlisted", visibility="unlisted"
     )
@@ -233,6 +238,7 @@ def test_public_gallery_lists_public_images_only_newest_first_paged(
     page = first.content.decode()
     assert first.status_code == 200
     assert "pub2" in page and "pub1" in page and "pub0" not in page and "secret" not in page
+    assert "unapproved" not in page
     assert f"/i/{public[2].id}/" in page
     cursor = first.context["next_cursor"]
     second = client.get(f"/public/?cursor={cursor}").content.decode()
