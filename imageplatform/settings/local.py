@@ -49,3 +49,20 @@ from imageplatform.csp import s3_media_origins as _s3_media_origins  # noqa: E40
 
 GALLERY_MEDIA_ORIGINS = _s3_media_origins(GALLERY_BUCKET, AWS_REGION, AWS_S3_ENDPOINT_URL)  # noqa: F405
 SECURE_CSP = _csp_policy(GALLERY_MEDIA_ORIGINS)
+
+# The console of `make run` is read by a person: one short line per request (method, path,
+# status, ms) instead of JSON, and runserver's own request line and Django's "Not Found"
+# warnings are off, since the request line already says so. Production keeps JSON lines.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": {**LOGGING["formatters"], "console": {"()": "imageplatform.logging.ConsoleFormatter"}},  # noqa: F405
+    "handlers": {
+        **LOGGING["handlers"],  # noqa: F405
+        "console": {**LOGGING["handlers"]["console"], "formatter": "console"},  # noqa: F405
+    },
+    "loggers": {
+        **LOGGING["loggers"],  # noqa: F405
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.request": {"level": "ERROR"},
+    },
+}
