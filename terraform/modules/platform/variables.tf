@@ -54,11 +54,11 @@ variable "definition" {
   description = "The definition shared with the app: jsondecode(file(\"imageplatform/dynamodb.json\")). Its tables become DynamoDB tables; its s3_prefixes drive lifecycle rules, bucket policies, CloudFront paths and IAM."
   type = object({
     tables = map(object({
-      setting       = string
-      suffix        = string
-      hash_key      = string
-      range_key     = optional(string)
-      attributes    = map(string)
+      setting          = string
+      suffix           = string
+      hash_key         = string
+      range_key        = optional(string)
+      attributes       = map(string)
       ttl_attribute    = optional(string)
       stream_view_type = optional(string)
       global_secondary_indexes = optional(list(object({
@@ -71,6 +71,11 @@ variable "definition" {
     }))
     s3_prefixes = map(string)
   })
+
+  validation {
+    condition     = contains(["NEW_IMAGE", "NEW_AND_OLD_IMAGES"], try(var.definition.tables["invalidations"].stream_view_type, ""))
+    error_message = "The definition needs the invalidations table, with a stream carrying new images (the CDN invalidator reads it)."
+  }
 
   validation {
     condition     = length(setsubtract(["uploads", "originals", "renditions", "quarantine"], keys(var.definition.s3_prefixes))) == 0
@@ -101,7 +106,7 @@ variable "app_origin_path" {
 variable "lambda_timeout_seconds" {
   description = "Timeout of the function (Zappa's timeout_seconds), used by the duration alarm."
   type        = number
-  default     = 30
+  default     = 60
 
   validation {
     condition     = var.lambda_timeout_seconds >= 1 && var.lambda_timeout_seconds <= 900
@@ -295,12 +300,56 @@ variable "alarm_email" {
 }
 
 variable "malware_findings_topic_arn" {
-  description = "SNS topic where an external scanner (e.g. BucketAV, deployed by its vendor) publishes findings. Passed through to the outputs for Zappa's events list; Zappa subscribes the function."
+  description = "With scanner = bucketav: the findings topic of BucketAV's own stack, whose policy is the vendor's. Null: this module creates the topic, and only bucketav_publisher_role_arn may publish to it. Either way its findings reach the function through the findings queue."
   type        = string
   default     = null
 
   validation {
     condition     = var.malware_findings_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:", var.malware_findings_topic_arn))
     error_message = "malware_findings_topic_arn must be an SNS topic ARN."
+  }
+}
+
+variable "scanner" {
+  description = "Malware scanner of direct uploads (GALLERY_SCANNER): none, clamd (a daemon the function reaches at clamd_url), bucketav (findings on an SNS topic) or guardduty (GuardDuty Malware Protection for S3, results through EventBridge). Terraform wires bucketav and guardduty."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "clamd", "bucketav", "guardduty"], var.scanner)
+    error_message = "scanner must be none, clamd, bucketav or guardduty."
+  }
+}
+
+variable "clamd_url" {
+  description = "With scanner = clamd: where the function reaches clamd (GALLERY_CLAMD_URL, tcp://host:port inside the VPC). The daemon itself is not part of this stack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.clamd_url == null || can(regex("^(tcp://[^/:]+:[0-9]+|unix:///.+)$", var.clamd_url))
+    error_message = "clamd_url must be tcp://host:port or unix:///path."
+  }
+}
+
+variable "bucketav_publisher_role_arn" {
+  description = "With scanner = bucketav and no malware_findings_topic_arn: the IAM role of BucketAV's scan fleet, the only principal allowed to publish to the findings topic this module creates."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucketav_publisher_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.bucketav_publisher_role_arn))
+    error_message = "bucketav_publisher_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "scan_findings_max_receives" {
+  description = "Deliveries of a scan finding to the function before it goes to the dead-letter queue (alarmed)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.scan_findings_max_receives >= 1 && var.scan_findings_max_receives <= 1000
+    error_message = "scan_findings_max_receives must be 1-1000."
   }
 }
