@@ -193,6 +193,11 @@ def upload(request):
 @login_required
 def detail(request, image_id):
     image = _get_own(request, image_id)
+    newer, older = services.image_neighbours(image=image)
+    if request.GET.get("view") == "1":
+        # The viewer: the image large, with previous / next / close as plain links
+        # (viewer.js adds the keys, swipes and full screen).
+        return render(request, "gallery/viewer.html", {"image": image, "newer": newer, "older": older})
     edit_form = ImageEditForm(
         initial={
             "title": image.title,
@@ -210,6 +215,8 @@ def detail(request, image_id):
             "size_form": CustomSizeForm(),
             "max_side": settings.GALLERY_MAX_CUSTOM_SIDE,
             "panels": panels.detail_panels(request, image),
+            "newer": newer,
+            "older": older,
         },
     )
 

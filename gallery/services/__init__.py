@@ -26,7 +26,13 @@ from gallery.services.moderation import (
     image_moderate,
 )
 from gallery.services.pipeline import image_process, image_retry, image_upload, named_specs
-from gallery.services.queries import image_get, image_list, image_list_moderation, image_list_public
+from gallery.services.queries import (
+    image_get,
+    image_list,
+    image_list_moderation,
+    image_list_public,
+    image_neighbours,
+)
 from gallery.services.records import (
     SHARED,
     STATUSES,
@@ -62,6 +68,7 @@ __all__ = [
     "image_list",
     "image_list_moderation",
     "image_list_public",
+    "image_neighbours",
     "image_moderate",
     "image_process",
     "image_retry",

@@ -17,7 +17,7 @@ import secrets
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
-from gallery import renditions, signals, storage
+from gallery import exif, renditions, signals, storage
 from gallery.exceptions import FileTooLarge, ImageNotReady, InvalidImage
 from gallery.models import ImageItem
 from gallery.services.records import (
@@ -218,6 +218,7 @@ def run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: b
     item.format, item.mime = info.format, info.mime
     item.width, item.height, item.frames = info.width, info.height, info.frames
     item.renditions = files
+    item.photo = exif.photo_details(data) or None  # read before the renditions strip it
     item.updated_at = now()
     item.public_feed = public_feed(item)
     with metrics.timed("pipeline.save"):

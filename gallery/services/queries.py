@@ -133,3 +133,24 @@ def image_list_moderation(
 ) -> ImagePage:
     """The moderation queue of one state: a Query on the sparse moderation index."""
     return _page(ImageItem.moderation_index, "moderation_state", state, cursor, limit)
+
+
+def image_neighbours(*, image: Image) -> tuple[str | None, str | None]:
+    """The ids of the owner's next newer and next older image (for the viewer's previous
+    and next): two one-item Queries on the owner index from this image's created_at."""
+    index = ImageItem.owner_index
+    newer = index.query(
+        image.owner,
+        ImageItem.created_at > image.created_at,
+        scan_index_forward=True,
+        limit=1,
+        attributes_to_get=["id"],
+    )
+    older = index.query(
+        image.owner,
+        ImageItem.created_at < image.created_at,
+        scan_index_forward=False,
+        limit=1,
+        attributes_to_get=["id"],
+    )
+    return next((i.id for i in newer), None), next((i.id for i in older), None)

@@ -75,6 +75,7 @@ class Image:
     original_url: str | None
     renditions: dict[str, RenditionFile] = field(default_factory=dict)
     short_code: str | None = None
+    photo: dict[str, str] = field(default_factory=dict)  # camera details from EXIF (gallery/exif.py)
     approved: bool = False  # a moderator approved it as it is now (the public gallery shows only these)
     moderation_reason: str | None = None  # why a moderator hid or removed it (shown to the owner)
     appealed: bool = False  # the owner asked for a second look (allowed once)
@@ -214,8 +215,15 @@ def to_image(item: ImageItem, *, with_urls: bool = True) -> Image:
         ),
         renditions=files,
         short_code=item.short_code,
+        photo=_photo(item),
         download_url=_download_url(item) if with_urls else None,
     )
+
+
+def _photo(item: ImageItem) -> dict[str, str]:
+    value = item.photo or {}
+    value = value.as_dict() if hasattr(value, "as_dict") else dict(value)
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _stem(item: ImageItem) -> str:

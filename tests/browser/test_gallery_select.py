@@ -105,6 +105,7 @@ def test_bulk_works_without_javascript(site, browser, gallery_of_three):
     try:
         sign_in(page, site)
         page.click("#select-mode")
+        assert page.locator("#select-all-label").is_hidden()
         page.click("#select-all-link")
         assert page.locator("input.pick:checked").count() == 3
         page.select_option("#bulk-visibility", "unlisted")
