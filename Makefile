@@ -4,7 +4,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 
 .PHONY: help deps test-deps run test test-unit test-integration test-browser test-postgres \
-        lint bench load package package-test rehearse coldstart tf-check clean
+        lint bench bench-limits load package package-test rehearse coldstart tf-check clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -29,6 +29,9 @@ load: deps ## load test: 16 users for 3 min on a throwaway local stack, then a c
 
 bench: deps ## rendition speed: the platform's pipeline, and side by side with sharp
 	@bash bench/run.sh
+
+bench-limits: deps ## Lambda sizing: peak memory and time for the largest accepted files
+	@.venv/bin/python -m bench.limits
 	-@bash -c '.venv/bin/python scripts/coldstart.py'
 
 package: deps ## build the Lambda zip with zappa package

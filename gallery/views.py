@@ -165,7 +165,11 @@ def upload(request):
         return render(
             request,
             "gallery/upload.html",
-            {"max_bytes": settings.GALLERY_MAX_UPLOAD_BYTES, "visibilities": services.VISIBILITIES},
+            {
+                "max_bytes": settings.GALLERY_MAX_UPLOAD_BYTES,
+                "inline_max_bytes": settings.GALLERY_MAX_INLINE_UPLOAD_BYTES,
+                "visibilities": services.VISIBILITIES,
+            },
         )
     files = request.FILES.getlist("file") + request.FILES.getlist("files")
     if not files:

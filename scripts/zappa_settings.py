@@ -71,8 +71,12 @@ COMMON = {
     "django_settings": "imageplatform.settings.production",
     "runtime": "python3.13",
     "architecture": "x86_64",
+    # Sized from `make bench-limits` (README, "Lambda sizing"): the heaviest accepted file
+    # (a 100-megapixel PNG) peaks at about 500 MB in the pipeline alone and 1.6 s on a
+    # 2-core laptop; 2048 MB gives 4x headroom and about 1.2 vCPU. Web requests are cut
+    # at 29 s by API Gateway anyway; the S3 events of direct uploads get up to 60 s.
     "memory_size": 2048,
-    "timeout_seconds": 30,
+    "timeout_seconds": 60,
     "endpoint_configuration": ["REGIONAL"],
     "keep_warm": True,
     "keep_warm_expression": "rate(4 minutes)",

@@ -48,5 +48,22 @@ def page(browser):
 
 @pytest.fixture
 def site(live_server, local_stores):
-    """The live site's base URL, with its stores on the local servers."""
+    """The live site's base URL, with its stores on the local servers. The test's bucket
+    gets the CORS rule `make run` gives the local bucket (devstack.servers.cors_xml): the
+    live server's origin may POST (direct uploads from the upload page)."""
+    from devstack.servers import CORS_ALLOWED_HEADERS, CORS_METHODS
+    from gallery import storage
+
+    storage.s3_client().put_bucket_cors(
+        Bucket=storage.media_storage().bucket_name,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": [live_server.url],
+                    "AllowedMethods": list(CORS_METHODS),
+                    "AllowedHeaders": list(CORS_ALLOWED_HEADERS),
+                }
+            ]
+        },
+    )
     return live_server.url

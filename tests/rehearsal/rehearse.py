@@ -533,7 +533,9 @@ class Rehearsal:
         s("operator: a staff user (signs up, then zappa invoke --raw grants staff)", self.make_staff)
         s("staff hides the image in the admin", self.staff_hides)
         s("the short link of a hidden image answers 404", self.link_after_hide)
-        s("S3 ObjectCreated under uploads/ reaches imageplatform.events.handle", self.s3_event)
+        s("direct upload: POST /api/v1/uploads, the file POSTed to S3 with the presigned form", self.direct_upload)
+        s("direct upload: the S3 ObjectCreated event through the packaged handler -> ready", self.s3_event)
+        s("the same S3 event delivered again changes nothing", self.s3_event_again)
         s("SNS notification on the findings topic", self.sns_event)
         s("keep-warm event", self.keep_warm)
         s("the daily repair (Zappa's scheduled event) runs under the role", self.scheduled_repair)
@@ -758,32 +760,84 @@ class Rehearsal:
         r = stranger.get(f"/s/{self.code}")
         assert r.status == 404, r.status
 
+    def direct_upload(self):
+        import urllib.error
+        import urllib.request
+
+        from web import multipart
+
+        name, data = photo("ladybird_lzw.tif")
+        auth = {"Authorization": f"Bearer {self.api_token}", "Content-Type": "application/json"}
+        body = json.dumps({"filename": name, "size": len(data), "content_type": "image/tiff", "title": "Ladybird"})
+        r = self.user.request("POST", "/api/v1/uploads", body=body.encode(), headers=auth)
+        assert r.status == 201, f"{r.status} {r.text[:800]}"
+        started = r.json()
+        assert started["status"] == "awaiting_upload", started
+        fields = started["upload"]["fields"]
+        assert fields["key"] == f"uploads/{started['id']}/upload", fields
+        # the browser's part: a plain form POST to the bucket, fields first, the file last
+        form, content_type = multipart(list(fields.items()), {"file": (name, data, "image/tiff")})
+        request = urllib.request.Request(
+            started["upload"]["url"], data=form, method="POST", headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                assert answer.status in (200, 201, 204), answer.status
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"S3 refused the presigned POST: {exc.code} {exc.read()[:500]!r}") from None
+        done = self.user.request("POST", f"/api/v1/uploads/{started['id']}/complete", headers=auth)
+        # in AWS the completion call only checks the file arrived: the bucket's event processes it
+        assert done.status == 202 and done.json()["status"] == "awaiting_upload", f"{done.status} {done.text[:300]}"
+        self.direct = {"id": started["id"], "key": fields["key"], "size": len(data)}
+        return f"{name}, {len(data) // 1024} KB, id {started['id']}"
+
+    def _direct_event(self):
+        event = s3_event(
+            region=self.region,
+            bucket=self.env["GALLERY_BUCKET"],
+            key=self.direct["key"],
+            size=self.direct["size"],
+            etag='"0"',
+            configuration_id=self.function,
+        )
+        return self.lam.invoke(event)
+
+    def _direct_image(self) -> dict:
+        r = self.user.request(
+            "GET", f"/api/v1/images/{self.direct['id']}", headers={"Authorization": f"Bearer {self.api_token}"}
+        )
+        assert r.status == 200, f"{r.status} {r.text[:300]}"
+        return r.json()
+
     def s3_event(self):
         import boto3
 
+        result, logs = self._direct_event()
+        assert isinstance(result, dict) and result.get("kind") == "s3:ObjectCreated", (
+            f"Zappa did not route it to imageplatform.events.handle: {result!r}\n{''.join(logs[-10:])}"
+        )
+        assert result.get("result") == {"records": 1, "skipped": 0}, f"{result!r}\n{''.join(logs[-10:])}"
+        image = self._direct_image()
+        assert image["status"] == "ready", image
+        assert {"thumb", "medium", "large"} <= set(image["renditions"]), image["renditions"]
         s3 = boto3.client(
             "s3",
             region_name=self.region,
             endpoint_url=self.endpoint,
-            aws_access_key_id="browser",
-            aws_secret_access_key="browser",
+            aws_access_key_id="check",
+            aws_secret_access_key="check",
         )
-        key = f"uploads/{uuid.uuid4().hex}/holiday photo.jpg"
-        data = jpeg(800, 600)
-        put = s3.put_object(Bucket=self.env["GALLERY_BUCKET"], Key=key, Body=data, ContentType="image/jpeg")
-        event = s3_event(
-            region=self.region,
-            bucket=self.env["GALLERY_BUCKET"],
-            key=key,
-            size=len(data),
-            etag=put["ETag"],
-            configuration_id=self.function,
-        )
-        result, logs = self.lam.invoke(event)
-        assert isinstance(result, dict) and result.get("kind") == "s3:ObjectCreated", (
-            f"Zappa did not route it to imageplatform.events.handle: {result!r}\n{''.join(logs[-10:])}"
-        )
-        return f"handled={result.get('handled')}"
+        left = s3.list_objects_v2(Bucket=self.env["GALLERY_BUCKET"], Prefix="uploads/").get("Contents", [])
+        assert not left, f"the upload was not moved: {[o['Key'] for o in left]}"
+        return f"ready, {image['width']}x{image['height']}, {len(image['renditions'])} renditions"
+
+    def s3_event_again(self):
+        before = self._direct_image()
+        result, logs = self._direct_event()
+        assert isinstance(result, dict) and result.get("handled"), result
+        after = self._direct_image()
+        assert after["status"] == "ready" and after["updated_at"] == before["updated_at"], (before, after)
+        assert any("already received" in line for line in logs), "".join(logs[-5:])
 
     def sns_event(self):
         topics = [
