@@ -384,3 +384,36 @@ def test_the_inline_upload_points_at_direct_uploads_past_its_limit(client, user,
     )
     assert answer.status_code == 413
     assert "/api/v1/uploads" in answer.json()["detail"]
+
+
+@pytest.mark.integration
+def test_a_30_mb_photo_through_the_api_on_the_local_servers(client, user, local_stores, settings):
+    """Over the Lambda request limit by five times: through the bucket it is fine."""
+    import io
+    import random
+
+    from PIL import Image
+
+    width, height = 4500, 3400
+    noise = random.Random(3).randbytes(width * height * 3)
+    buf = io.BytesIO()
+    Image.frombytes("RGB", (width, height), noise).save(buf, "JPEG", quality=100)
+    data = buf.getvalue()
+    assert len(data) > 28 * 1024 * 1024
+    token = token_create(user=user, name="t").token
+    headers = {"Authorization": f"Bearer {token}"}
+    started = client.post(
+        "/api/v1/uploads",
+        {"filename": "camera.jpg", "size": len(data), "content_type": "image/jpeg"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    fields = started["upload"]["fields"]
+    sent = requests.post(started["upload"]["url"], data=fields, files={"file": ("camera.jpg", data)}, timeout=120)
+    assert sent.status_code in (200, 201, 204), sent.text
+    done = client.post(f"/api/v1/uploads/{started['id']}/complete", headers=headers)
+    assert done.status_code == 202 and done.json()["status"] == "ready"
+    image = client.get(f"/api/v1/images/{started['id']}", headers=headers).json()
+    assert (image["width"], image["height"], image["bytes"]) == (width, height, len(data))
+    assert image["renditions"]["large"]["width"] == 2048
+    assert storage.list_keys(f"uploads/{started['id']}/") == []
