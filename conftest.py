@@ -71,10 +71,17 @@ def _moto_client(service: str):
     return _moto_clients[service]
 
 
+def _moto_tables(settings) -> tuple[str, ...]:
+    """Every table of imageplatform/dynamodb.json, by the setting that names it."""
+    from imageplatform.dynamo import table_definitions
+
+    return tuple(getattr(settings, t["setting"]) for t in table_definitions()["tables"].values())
+
+
 def _empty_moto_stores(settings):
     """Delete every item and object the test left (a few, on moto: cheap)."""
     dynamodb = _moto_client("dynamodb")
-    for table in (settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE):
+    for table in _moto_tables(settings):
         try:
             key_names = [
                 k["AttributeName"] for k in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
@@ -101,7 +108,7 @@ def _moto_stores_exist(settings) -> bool:
         names = set(_moto_client("dynamodb").list_tables()["TableNames"])
     except Exception:
         return False
-    return {settings.GALLERY_TABLE, settings.SHORTLINKS_TABLE} <= names
+    return set(_moto_tables(settings)) <= names
 
 
 @pytest.fixture

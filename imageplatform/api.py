@@ -143,3 +143,4 @@ def on_not_found(request, exc):
 
 api.add_router("/", "gallery.api.router")
 api.add_router("/", "shortlinks.api.router")
+api.add_router("/", "moderation.api.router")

@@ -18,4 +18,4 @@ class PlatformConfig(AppConfig):
 
 
 class PlatformAdminConfig(AdminConfig):
-    default_site = "gallery.admin.PlatformAdminSite"
+    default_site = "moderation.admin_site.PlatformAdminSite"

@@ -8,12 +8,17 @@ backs /healthz. Each app offers its own part (``gallery_stores_ensure``,
 from django.db import connection
 
 from gallery import services as gallery
+from moderation import services as moderation
 from shortlinks import services as shortlinks
 
 
 def stores_ensure() -> dict[str, bool]:
     """Create the bucket and the tables when missing (idempotent): {name: created}."""
-    return {**gallery.gallery_stores_ensure(), **shortlinks.shortlink_stores_ensure()}
+    return {
+        **gallery.gallery_stores_ensure(),
+        **shortlinks.shortlink_stores_ensure(),
+        **moderation.moderation_stores_ensure(),
+    }
 
 
 def _database() -> None:

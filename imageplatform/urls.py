@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/tokens/", account_views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("", include("shortlinks.urls")),
+    path("", include("moderation.urls")),
     path("", include("gallery.urls")),
 ]
 

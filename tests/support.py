@@ -14,9 +14,10 @@ def _reset_clients():
 
     from gallery.models import ImageItem
     from imageplatform.dynamo import reset_connections
+    from moderation.items import AuditItem, InvalidationItem, ReportItem
     from shortlinks.models import ShortLinkItem
 
-    reset_connections(ImageItem, ShortLinkItem)
+    reset_connections(ImageItem, ShortLinkItem, AuditItem, ReportItem, InvalidationItem)
     storages._storages.clear()
 
 
@@ -27,6 +28,7 @@ def _clients_match_settings() -> bool:
     from django.core.files.storage import storages
 
     from gallery.models import ImageItem
+    from moderation.items import AuditItem, InvalidationItem, ReportItem
     from shortlinks.models import ShortLinkItem
 
     storage = storages._storages.get("default")
@@ -34,7 +36,7 @@ def _clients_match_settings() -> bool:
         storage.bucket_name != settings.GALLERY_BUCKET or storage.endpoint_url != settings.AWS_S3_ENDPOINT_URL
     ):
         return False
-    for model in (ImageItem, ShortLinkItem):
+    for model in (ImageItem, ShortLinkItem, AuditItem, ReportItem, InvalidationItem):
         connection = model._connection
         if connection is not None and (
             connection.table_name != model.Meta.table_name
@@ -48,6 +50,9 @@ def _point_at(settings, *, s3_url, dynamodb_url, access_key, secret_key, suffix)
     settings.GALLERY_BUCKET = f"test-gallery-{suffix}"
     settings.GALLERY_TABLE = f"test-images-{suffix}"
     settings.SHORTLINKS_TABLE = f"test-shortlinks-{suffix}"
+    settings.MODERATION_AUDIT_TABLE = f"test-moderation-audit-{suffix}"
+    settings.MODERATION_REPORTS_TABLE = f"test-moderation-reports-{suffix}"
+    settings.PLATFORM_INVALIDATIONS_TABLE = f"test-invalidations-{suffix}"
     settings.AWS_S3_ENDPOINT_URL = s3_url
     settings.DYNAMODB_ENDPOINT_URL = dynamodb_url
     settings.LOCAL_AWS_ACCESS_KEY_ID = access_key

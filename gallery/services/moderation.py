@@ -59,7 +59,11 @@ def _apply(item: ImageItem, action: str, reason: str | None) -> None:
     elif action in ("unhide", "restore"):
         if removed or not item.hidden:
             raise ModerationRefused("Only a hidden image can be restored.")
-        item.hidden, item.approved, item.moderation_state, item.moderation_reason = False, True, None, None
+        item.hidden, item.moderation_reason = False, None
+        if action == "restore":  # a moderator looked and approves it
+            item.approved, item.moderation_state = True, None
+        else:  # shown as it was before it was hidden (an unban): review still needed if it was
+            _settle(item)
     elif action == "remove":
         item.hidden, item.moderation_state, item.moderation_reason = True, "removed", reason
         item.status, item.reason, item.renditions = "removed", reason, {}
@@ -79,7 +83,8 @@ def image_moderate(*, image_id: str, action: str, reason: str | None = None) -> 
     """Apply a moderator's decision; returns (the state before, the image after).
 
     approve (leave the queue, listed publicly if public); hide (its links are suspended);
-    unhide / restore (shown again); remove (files deleted, record kept as "removed" with
+    restore (shown again, approved); unhide (shown again as it was: back to review unless
+    it had been approved); remove (files deleted, record kept as "removed" with
     the reason, links dead); report (enter the queue as reported); dismiss (reports were
     unfounded: leave the queue, or back to review if never approved). ModerationRefused
     when the decision does not apply to the image's state."""

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "gallery",
     "shortlinks",
+    "moderation",
     "axes",  # login throttling: see the django-axes block below
 ]
 
@@ -168,6 +169,18 @@ STORAGES = {
 # --- Metadata: DynamoDB through PynamoDB --------------------------------------------------
 GALLERY_TABLE = env_str("GALLERY_TABLE", "")
 SHORTLINKS_TABLE = env_str("SHORTLINKS_TABLE", "")
+MODERATION_AUDIT_TABLE = env_str("MODERATION_AUDIT_TABLE", "")
+MODERATION_REPORTS_TABLE = env_str("MODERATION_REPORTS_TABLE", "")
+# Requests to invalidate CDN paths (a takedown); its stream feeds the invalidator function.
+PLATFORM_INVALIDATIONS_TABLE = env_str("PLATFORM_INVALIDATIONS_TABLE", "")
+
+# --- Moderation ------------------------------------------------------------------------------
+# "Report this image": per client address and per image, in fixed windows (DynamoDB
+# counters with a TTL, so every Lambda instance shares them).
+MODERATION_REPORT_WINDOW = env_int("MODERATION_REPORT_WINDOW", 3600)
+MODERATION_REPORTS_PER_CLIENT = env_int("MODERATION_REPORTS_PER_CLIENT", 10)
+MODERATION_REPORTS_PER_IMAGE = env_int("MODERATION_REPORTS_PER_IMAGE", 100)
+MODERATION_INVALIDATION_KEEP_DAYS = env_int("MODERATION_INVALIDATION_KEEP_DAYS", 90)
 
 # --- Short links ---------------------------------------------------------------------------
 SHORTLINKS_CODE_LENGTH = env_int("SHORTLINKS_CODE_LENGTH", 12)  # base62: about 71 bits

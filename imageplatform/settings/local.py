@@ -29,6 +29,9 @@ LOCAL_AWS_SECRET_ACCESS_KEY = "S3RVER"
 GALLERY_BUCKET = env_str("GALLERY_BUCKET", "imageplatform-local")
 GALLERY_TABLE = env_str("GALLERY_TABLE", "imageplatform-local-images")
 SHORTLINKS_TABLE = env_str("SHORTLINKS_TABLE", "imageplatform-local-shortlinks")
+MODERATION_AUDIT_TABLE = env_str("MODERATION_AUDIT_TABLE", "imageplatform-local-moderation-audit")
+MODERATION_REPORTS_TABLE = env_str("MODERATION_REPORTS_TABLE", "imageplatform-local-moderation-reports")
+PLATFORM_INVALIDATIONS_TABLE = env_str("PLATFORM_INVALIDATIONS_TABLE", "imageplatform-local-invalidations")
 
 STORAGES = {**STORAGES}
 STORAGES["default"] = {

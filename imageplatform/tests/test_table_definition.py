@@ -5,9 +5,16 @@ from pynamodb.attributes import TTLAttribute
 
 from gallery.models import ImageItem
 from imageplatform.dynamo import table_definitions
+from moderation.items import AuditItem, InvalidationItem, ReportItem
 from shortlinks.models import ShortLinkItem
 
-MODELS = {"images": ImageItem, "shortlinks": ShortLinkItem}
+MODELS = {
+    "images": ImageItem,
+    "shortlinks": ShortLinkItem,
+    "moderation_audit": AuditItem,
+    "moderation_reports": ReportItem,
+    "invalidations": InvalidationItem,
+}
 
 
 def _keys(key_schema) -> dict:

@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from gallery import services as gallery
+
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(username="mod", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def mod_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def shared_image(user, make_jpeg):
+    """A ready image of alice's, public (or as asked), approved unless approved=False."""
+
+    def make(visibility="public", approved=True, title="Beach"):
+        image = gallery.image_upload(
+            owner=str(user.pk), data=make_jpeg(64, 48), visibility=visibility, title=title
+        )
+        if approved:
+            gallery.image_moderate(image_id=image.id, action="approve")
+        return gallery.image_get(image_id=image.id)
+
+    return make
