@@ -35,6 +35,17 @@ STATUSES = (
     "deleting",
 )
 STATUSES += ("removed",)  # a moderator removed its files; the record stays (services/moderation.py)
+STATUS_LABELS = {
+    "awaiting_upload": "Waiting for the file",
+    "scanning": "Checking the file",
+    "processing": "Processing",
+    "pending": "Processing",
+    "ready": "Ready",
+    "rejected": "Refused",
+    "quarantined": "Quarantined",
+    "failed": "Processing failed",
+    "deleting": "Being deleted",
+}
 CUSTOM_PREFIX = "custom-"
 SAVE_ATTEMPTS = 5
 ID_MAX = 64
@@ -90,6 +101,11 @@ class Image:
     @property
     def is_ready(self) -> bool:
         return self.status == "ready"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, for pages."""
+        return STATUS_LABELS.get(self.status, self.status.replace("_", " ").capitalize())
 
     @property
     def is_public(self) -> bool:
