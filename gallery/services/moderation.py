@@ -12,10 +12,21 @@ app records who decided what (its audit log) around these calls. The states, kep
 - ``removed``: its files are deleted, the record stays with the reason, its links are dead.
 """
 
+import secrets
+
 from gallery import signals, storage
 from gallery.exceptions import GalleryError
 from gallery.models import ImageItem
-from gallery.services.records import Image, change_image, is_approved, now, public_feed, to_image
+from gallery.services.records import (
+    Image,
+    change_image,
+    get_item,
+    is_approved,
+    now,
+    public_feed,
+    renditions_of,
+    to_image,
+)
 
 MODERATION_ACTIONS = ("approve", "hide", "unhide", "restore", "remove", "report", "dismiss")
 MODERATION_STATES = ("pending_review", "reported", "appealed", "quarantined", "hidden", "removed")
@@ -44,6 +55,30 @@ def _settle(item: ImageItem) -> None:
         item.moderation_state = None
     else:
         item.moderation_state = "pending_review"
+
+
+def _new_keys(image_id: str) -> dict[str, str]:
+    """Copy every rendition to a fresh key: {old key: new key}.
+
+    Hiding moves the files: URLs handed out before (signed ones, and the unsigned CDN URLs
+    of shared renditions, once the CDN's copy is invalidated) then find nothing, as if the
+    image never existed, while the owner's page signs the new keys. The keys stay under
+    the image's prefix, so deleting the image still finds them."""
+    client, bucket = storage.s3_client(), storage.media_storage().bucket_name
+    moves = {}
+    for r in renditions_of(get_item(image_id)).values():
+        stem, _, extension = r["key"].rpartition(".")
+        new = f"{stem.split('~')[0]}~{secrets.token_hex(6)}.{extension}"
+        client.copy_object(Bucket=bucket, Key=new, CopySource={"Bucket": bucket, "Key": r["key"]})
+        moves[r["key"]] = new
+    return moves
+
+
+def _move_renditions(item: ImageItem, moves: dict[str, str]) -> None:
+    files = renditions_of(item)
+    for r in files.values():
+        r["key"] = moves.get(r["key"], r["key"])
+    item.renditions = files
 
 
 def _apply(item: ImageItem, action: str, reason: str | None) -> None:
@@ -91,14 +126,21 @@ def image_moderate(*, image_id: str, action: str, reason: str | None = None) -> 
     if action not in MODERATION_ACTIONS:
         raise GalleryError(f"Unknown moderation action {action!r}.")
 
+    moves = _new_keys(image_id) if action == "hide" else {}
+
     def apply(item: ImageItem) -> tuple[dict, bool]:
         before, was_hidden = moderation_snapshot(item), bool(item.hidden)
         _apply(item, action, reason)
+        if moves and not was_hidden:
+            _move_renditions(item, moves)
         item.public_feed = public_feed(item)
         return before, was_hidden
 
     item, (before, was_hidden) = change_image(image_id, apply)
     image = to_image(item)
+    current = {r["key"] for r in renditions_of(item).values()}
+    if moves:  # the old keys, or the unused copies when it was hidden already
+        storage.delete_keys([k for k in (*moves, *moves.values()) if k not in current])
     if action == "remove":
         # The record says "removed" first, so nothing serves the files while they go.
         signals.image_removed.send(sender=Image, image=image)

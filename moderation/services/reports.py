@@ -3,7 +3,7 @@
 Access pattern (one table, see moderation/items.py): each image has a summary item whose
 ``queue`` is "reported" while reports are open and whose ``rank`` encodes the report
 count, then the age of the first report (zero-padded count, then the first report's time
-subtracted from a constant, so a descending Query gives most reports first and, among
+subtracted from a constant, then the image id, so a descending Query gives most reports first and, among
 equal counts, the oldest first). ``queue`` is removed when a moderator decides, so the
 queue index is sparse: the reported queue is one Query, never a Scan.
 
@@ -29,7 +29,7 @@ from moderation.services.common import clean_note, clean_reason, is_conditional_
 
 SUMMARY = "summary"
 QUEUE = "reported"
-RANK_EPOCH = 9_999_999_999
+RANK_EPOCH = 9_999_999_999_999  # milliseconds
 KEEP_REPORTERS_DAYS = 30
 
 
@@ -57,8 +57,10 @@ class Report:
     at: datetime
 
 
-def rank(count: int, first_at: datetime) -> str:
-    return f"{min(count, 999_999):06d}#{RANK_EPOCH - int(first_at.timestamp()):010d}"
+def rank(count: int, first_at: datetime, image_id: str = "") -> str:
+    """Sorts (descending) by count, then oldest first report; the image id keeps it unique."""
+    age = RANK_EPOCH - int(first_at.timestamp() * 1000)
+    return f"{min(count, 999_999):06d}#{age:013d}#{image_id}"
 
 
 def client_key(client: str | None) -> str:
@@ -144,7 +146,8 @@ def report_create(
     summary.update(actions=[ReportItem.reasons[reason].add(1)])
     try:  # the last counter to arrive sets the rank of the highest count
         summary.update(
-            actions=[ReportItem.rank.set(rank(count, first_at))], condition=ReportItem.count == count
+            actions=[ReportItem.rank.set(rank(count, first_at, image_id))],
+            condition=ReportItem.count == count,
         )
     except UpdateError as exc:
         if not is_conditional_failure(exc):
