@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from gallery.services import ALT_MAX, CAPTION_MAX, TITLE_MAX, VISIBILITIES
 
@@ -23,8 +23,8 @@ class ImageEditForm(forms.Form):
 
 
 class CustomSizeForm(forms.Form):
-    width = forms.IntegerField(required=False, min_value=1)
-    height = forms.IntegerField(required=False, min_value=1)
+    width = forms.IntegerField(required=False)
+    height = forms.IntegerField(required=False)
     mode = forms.ChoiceField(
         choices=[("fit", "Fit inside"), ("fill", "Fill (crop)")],
         initial="fit",
@@ -35,11 +35,18 @@ class CustomSizeForm(forms.Form):
         super().__init__(*args, **kwargs)
         top = settings.GALLERY_MAX_CUSTOM_SIDE
         for name in ("width", "height"):
-            self.fields[name].validators.append(MaxValueValidator(top))
-            self.fields[name].widget.attrs.update({"max": top, "min": 1, "placeholder": "auto"})
+            label = name.capitalize()
+            field = self.fields[name]
+            # One clear message for every way a side can be wrong: 0, 99999, -5, "abc".
+            message = f"{label} must be a whole number from 1 to {top} px."
+            field.validators += [MinValueValidator(1, message), MaxValueValidator(top, message)]
+            field.error_messages["invalid"] = message
+            field.widget.attrs.update({"max": top, "min": 1, "placeholder": "auto", "inputmode": "numeric"})
 
     def clean(self):
         data = super().clean()
+        if self.has_error("width") or self.has_error("height"):
+            return data  # the side's own error says what is wrong; nothing more to add
         if not data.get("width") and not data.get("height"):
             raise forms.ValidationError("Give a width, a height, or both.")
         if data.get("mode") == "fill" and not (data.get("width") and data.get("height")):

@@ -17,6 +17,9 @@ from gallery import panels, services
 from gallery.exceptions import GalleryError, ImageNotFound, RenditionNotFound
 from gallery.forms import BULK_ACTIONS, BulkActionForm, CustomSizeForm, GalleryFilterForm, ImageEditForm
 
+# Messages about custom sizes are shown next to that form, not at the top of the page.
+SIZES_MESSAGE = "sizes"
+
 
 def _owner(request) -> str:
     return str(request.user.pk)
@@ -202,6 +205,10 @@ def detail(request, image_id):
         # The viewer: the image large, with previous / next / close as plain links
         # (viewer.js adds the keys, swipes and full screen).
         return render(request, "gallery/viewer.html", {"image": image, "newer": newer, "older": older})
+    return _detail_page(request, image, newer=newer, older=older)
+
+
+def _detail_page(request, image, *, newer=None, older=None, size_form=None, status=200):
     edit_form = ImageEditForm(
         initial={
             "title": image.title,
@@ -216,12 +223,13 @@ def detail(request, image_id):
         {
             "image": image,
             "edit_form": edit_form,
-            "size_form": CustomSizeForm(),
+            "size_form": size_form or CustomSizeForm(),
             "max_side": settings.GALLERY_MAX_CUSTOM_SIDE,
             "panels": panels.detail_panels(request, image),
             "newer": newer,
             "older": older,
         },
+        status=status,
     )
 
 
@@ -261,12 +269,11 @@ def delete(request, image_id):
 @login_required
 @require_POST
 def custom_size(request, image_id):
+    """Make a custom size. A refusal is shown next to the form with the typed values kept
+    (the page again, 400); success redirects, with its message next to the form too."""
     form = CustomSizeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("gallery:detail", image_id=image_id)
+        return _detail_page(request, _get_own(request, image_id), size_form=form, status=400)
     data = form.cleaned_data
     try:
         rendition = services.rendition_create(
@@ -280,9 +287,13 @@ def custom_size(request, image_id):
     except ImageNotFound:
         raise Http404("No such image.") from None
     except GalleryError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"Made a {rendition.width}×{rendition.height} {rendition.format.upper()}.")
+        form.add_error(None, exc.detail)
+        return _detail_page(request, _get_own(request, image_id), size_form=form, status=exc.status)
+    messages.success(
+        request,
+        f"Made a {rendition.width}×{rendition.height} {rendition.format.upper()}.",
+        extra_tags=SIZES_MESSAGE,
+    )
     return redirect(f"{reverse('gallery:detail', args=[image_id])}#sizes")
 
 
@@ -296,7 +307,7 @@ def custom_size_delete(request, image_id, name):
     except ImageNotFound:
         raise Http404("No such image.") from None
     else:
-        messages.success(request, "Removed that size.")
+        messages.success(request, "Removed that size.", extra_tags=SIZES_MESSAGE)
     return redirect(f"{reverse('gallery:detail', args=[image_id])}#sizes")
 
 
