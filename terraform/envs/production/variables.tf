@@ -14,8 +14,26 @@ variable "app_domain_name" {
   type        = string
 }
 
+variable "scanner" {
+  description = "Malware scanner of direct uploads: none, clamd (needs clamd_url), bucketav (needs malware_findings_topic_arn or bucketav_publisher_role_arn) or guardduty. terraform/README.md, \"Malware scanning\"."
+  type        = string
+  default     = "none"
+}
+
+variable "clamd_url" {
+  description = "With scanner = clamd: tcp://host:port of a ClamAV daemon the function reaches inside the VPC."
+  type        = string
+  default     = null
+}
+
 variable "malware_findings_topic_arn" {
-  description = "SNS topic of the malware scanner's findings (BucketAV); null when no scanner is deployed. Output for Zappa's events list."
+  description = "With scanner = bucketav: BucketAV's own findings topic. Null: Terraform creates the topic and only bucketav_publisher_role_arn may publish to it."
+  type        = string
+  default     = null
+}
+
+variable "bucketav_publisher_role_arn" {
+  description = "With scanner = bucketav and no malware_findings_topic_arn: the role of BucketAV's scan fleet, the topic's only publisher."
   type        = string
   default     = null
 }

@@ -121,6 +121,36 @@ output "malware_findings_topic_arn" {
   value       = try(module.platform.malware_findings_topic_arn, null)
 }
 
+output "scanner" {
+  description = "Malware scanner of direct uploads (GALLERY_SCANNER)."
+  value       = try(module.platform.scanner, null)
+}
+
+output "malware_findings_queue_arn" {
+  description = "SQS queue of the scanner's findings: Zappa's SQS event source (null with none or clamd)."
+  value       = try(module.platform.malware_findings_queue_arn, null)
+}
+
+output "malware_findings_dlq_url" {
+  description = "Dead-letter queue of findings the function could not apply."
+  value       = try(module.platform.malware_findings_dlq_url, null)
+}
+
+output "invalidations_table" {
+  description = "Invalidations table (PLATFORM_INVALIDATIONS_TABLE) of takedown requests."
+  value       = try(module.platform.invalidations_table, null)
+}
+
+output "invalidator_function_name" {
+  description = "The takedown CDN invalidator, outside the VPC."
+  value       = try(module.platform.invalidator_function_name, null)
+}
+
+output "invalidator_failure_queue_url" {
+  description = "Invalidation batches given up on."
+  value       = try(module.platform.invalidator_failure_queue_url, null)
+}
+
 output "static_bucket" {
   description = "Static files bucket (STATIC_BUCKET); collectstatic output goes under static/."
   value       = try(module.platform.static_bucket, null)

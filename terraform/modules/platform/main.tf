@@ -387,12 +387,32 @@ locals {
           Resource = "${aws_cloudwatch_log_group.lambda.arn}:*"
         },
         {
-          # gallery.storage put/read/delete_keys, the upload pipeline (uploads/ -> originals/,
-          # renditions/, quarantine/), S3 presigned GET/POST URLs (signed with this role).
+          # gallery.storage put/read/delete_keys of originals and renditions, presigned GET
+          # URLs of private files (signed with this role), and the destination of the
+          # pipeline's CopyObject uploads/ -> originals/ (s3:PutObject).
           Sid      = "MediaObjects"
           Effect   = "Allow"
           Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-          Resource = values(local.media_object_arns)
+          Resource = [local.media_object_arns["originals"], local.media_object_arns["renditions"]]
+        },
+        {
+          # Direct uploads: the presigned POST the browser sends to uploads/<id>/upload is
+          # s3:PutObject of this role; HeadObject/GetObject (size and bytes checked after
+          # upload; the source of CopyObject to originals/ or quarantine/); DeleteObject
+          # (cleaned after processing or refusal).
+          Sid      = "DirectUploads"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+          Resource = local.media_object_arns["uploads"]
+        },
+        {
+          # Infected files: PutObject (and the destination of CopyObject from uploads/),
+          # DeleteObject when the image is removed. Never read back by the app (never
+          # served); the lifecycle rule expires them after lifecycle_days.quarantine.
+          Sid      = "Quarantine"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:DeleteObject"]
+          Resource = local.media_object_arns["quarantine"]
         },
         {
           # gallery.storage.list_keys (deleting an image lists originals/<id>/, renditions/<id>/).
@@ -476,6 +496,14 @@ locals {
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource = var.media_kms_key_arn
       }],
+      local.findings_queue ? [{
+        # Lambda's event source mapping (Zappa's SQS event, as the role) receives the
+        # scanner's findings from the findings queue and deletes them once handled.
+        Sid      = "ReceiveScanFindings"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        Resource = aws_sqs_queue.scan_findings[0].arn
+      }] : [],
       length(var.lambda_sns_publish_topic_arns) == 0 ? [] : [{
         Sid      = "Publish"
         Effect   = "Allow"
@@ -487,12 +515,34 @@ locals {
 }
 
 ################################################################################
-# Event sources: none here. Zappa owns them (zappa_settings.json "events": the media
-# bucket's s3:ObjectCreated:* under uploads/, and the scan-findings topic when a scanner
-# is configured), from the outputs gallery_bucket_arn and malware_findings_topic_arn.
-# A bucket notification declared here would overwrite Zappa's on every apply, so there
-# is none (scripts/plan_guard.py fails the check if one appears).
+# Event sources of the Zappa function: none here. Zappa owns them (zappa_settings.json
+# "events": the media bucket's s3:ObjectCreated:* under uploads/, and the scan-findings
+# queue when a scanner publishes findings), from the outputs gallery_bucket_arn and
+# malware_findings_queue_arn. A bucket notification declared here would overwrite Zappa's
+# on every apply, and `zappa update` deletes every EventBridge rule that targets the
+# function and every events.amazonaws.com permission on it; so the scanners' findings
+# reach the function through a Terraform-owned queue (scanning.tf), never directly.
+# scripts/plan_guard.py fails the check if a notification, a Lambda permission or a
+# subscription of the function appears.
 ################################################################################
+
+################################################################################
+# Takedowns: the CDN invalidator outside the VPC, fed by the invalidations table's stream
+################################################################################
+
+module "invalidator" {
+  source = "../invalidator"
+
+  name               = local.name
+  distribution_id    = module.cdn.distribution_id
+  distribution_arn   = module.cdn.distribution_arn
+  table_name         = module.tables.table_names_by_setting["PLATFORM_INVALIDATIONS_TABLE"]
+  table_arn          = module.tables.tables["invalidations"].arn
+  stream_arn         = module.tables.stream_arns["invalidations"]
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = module.monitoring.topic_arn
+  tags               = local.tags
+}
 
 ################################################################################
 # Alarms

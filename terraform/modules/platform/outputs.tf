@@ -19,7 +19,10 @@ output "lambda_environment" {
       # boto3 in us-east-1 otherwise signs URLs for the global s3.amazonaws.com name; the
       # CSP allows the bucket's regional endpoint (no effect in other regions).
       AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
+      # The malware scanner Terraform wired (scanning.tf); clamd's address when it is clamd.
+      GALLERY_SCANNER = var.scanner
     },
+    var.scanner == "clamd" ? { GALLERY_CLAMD_URL = var.clamd_url } : {},
     module.tables.table_names_by_setting,
   ), {})
 }
@@ -153,9 +156,39 @@ output "gallery_bucket_endpoint" {
   value       = try(module.cdn.bucket_endpoint, null)
 }
 
+output "scanner" {
+  description = "The malware scanner of direct uploads (GALLERY_SCANNER): none, clamd, bucketav or guardduty."
+  value       = var.scanner
+
+  precondition {
+    condition     = var.scanner != "clamd" || var.clamd_url != null
+    error_message = "scanner = clamd needs clamd_url (tcp://host:port the function reaches in the VPC)."
+  }
+
+  precondition {
+    condition     = var.scanner != "bucketav" || var.malware_findings_topic_arn != null || var.bucketav_publisher_role_arn != null
+    error_message = "scanner = bucketav needs malware_findings_topic_arn (BucketAV's own topic) or bucketav_publisher_role_arn (the only publisher of the topic created here)."
+  }
+}
+
 output "malware_findings_topic_arn" {
-  description = "SNS topic of the scanner's findings, for Zappa's events list; null without a scanner."
-  value       = try(var.malware_findings_topic_arn, null)
+  description = "BucketAV's findings topic (the vendor's, or the one created here); null with any other scanner. Informational: the function gets the findings from malware_findings_queue_arn, never from the topic."
+  value       = try(local.findings_topic_arn, null)
+}
+
+output "malware_findings_queue_arn" {
+  description = "SQS queue of the scanner's findings (bucketav: the topic's filtered subscription; guardduty: the EventBridge rule), for Zappa's events list as an SQS event source; null with none or clamd."
+  value       = try(aws_sqs_queue.scan_findings[0].arn, null)
+}
+
+output "malware_findings_dlq_url" {
+  description = "Dead-letter queue of findings the function could not apply (alarmed)."
+  value       = try(aws_sqs_queue.scan_findings_dlq[0].url, null)
+}
+
+output "guardduty_malware_protection_plan_arn" {
+  description = "GuardDuty Malware Protection plan of the media bucket's uploads/ (scanner = guardduty)."
+  value       = try(aws_guardduty_malware_protection_plan.this[0].arn, null)
 }
 
 output "static_bucket" {
@@ -181,6 +214,21 @@ output "gallery_table" {
 output "shortlinks_table" {
   description = "Short links table name (SHORTLINKS_TABLE)."
   value       = try(module.tables.table_names_by_setting["SHORTLINKS_TABLE"], null)
+}
+
+output "invalidations_table" {
+  description = "Invalidations table (PLATFORM_INVALIDATIONS_TABLE): the app puts takedown requests, the invalidator records the outcome."
+  value       = try(module.tables.table_names_by_setting["PLATFORM_INVALIDATIONS_TABLE"], null)
+}
+
+output "invalidator_function_name" {
+  description = "The takedown CDN invalidator (outside the VPC), fed by the invalidations table's stream."
+  value       = try(module.invalidator.function_name, null)
+}
+
+output "invalidator_failure_queue_url" {
+  description = "SQS queue describing invalidation batches given up on (alarmed)."
+  value       = try(module.invalidator.failure_queue_url, null)
 }
 
 output "tables" {
@@ -218,6 +266,10 @@ output "alarm_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of the CloudWatch alarms."
-  value       = try(module.monitoring.alarm_names, [])
+  description = "Names of the CloudWatch alarms: the platform's, the invalidator's and, with a findings queue, its dead letters."
+  value = try(concat(
+    module.monitoring.alarm_names,
+    module.invalidator.alarm_names,
+    [for a in aws_cloudwatch_metric_alarm.scan_findings_dlq : a.alarm_name],
+  ), [])
 }

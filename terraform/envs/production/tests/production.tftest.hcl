@@ -30,7 +30,7 @@ run "tables_follow_the_shared_definition" {
   }
 
   assert {
-    condition = output.lambda_environment == {
+    condition = output.lambda_environment == merge({ for t in values(local.definition.tables) : t.setting => "imageplatform-production-${t.suffix}" }, {
       GALLERY_BUCKET                     = output.gallery_bucket
       STATIC_BUCKET                      = output.static_bucket
       GALLERY_TABLE                      = "imageplatform-production-images"
@@ -44,7 +44,8 @@ run "tables_follow_the_shared_definition" {
       DATABASE_CONN_MAX_AGE              = "300"
       ORIGIN_VERIFY_HEADER               = output.origin_verify_header
       AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
-    }
+      GALLERY_SCANNER                    = "none"
+    })
     error_message = "lambda_environment is the hand-off to Zappa, in the app's variable names."
   }
 
@@ -91,5 +92,24 @@ run "production_settings" {
   assert {
     condition     = module.platform.lambda_function_name == "imageplatform-production"
     error_message = "The production stage maps to Zappa's production function."
+  }
+}
+
+run "takedown_invalidator_and_no_scanner_by_default" {
+  command = apply
+
+  assert {
+    condition = (
+      output.invalidations_table == "imageplatform-production-invalidations" &&
+      output.lambda_environment.PLATFORM_INVALIDATIONS_TABLE == "imageplatform-production-invalidations" &&
+      output.invalidator_function_name == "imageplatform-production-invalidator" &&
+      module.platform.tables["invalidations"].stream == "NEW_IMAGE"
+    )
+    error_message = "The invalidations table streams to the takedown invalidator."
+  }
+
+  assert {
+    condition     = output.scanner == "none" && output.malware_findings_queue_arn == null && output.malware_findings_topic_arn == null
+    error_message = "terraform.tfvars chooses no scanner: no findings queue for Zappa."
   }
 }

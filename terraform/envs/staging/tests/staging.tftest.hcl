@@ -30,7 +30,7 @@ run "tables_follow_the_shared_definition" {
   }
 
   assert {
-    condition = output.lambda_environment == {
+    condition = output.lambda_environment == merge({ for t in values(local.definition.tables) : t.setting => "imageplatform-staging-${t.suffix}" }, {
       GALLERY_BUCKET                     = output.gallery_bucket
       STATIC_BUCKET                      = output.static_bucket
       GALLERY_TABLE                      = "imageplatform-staging-images"
@@ -44,7 +44,8 @@ run "tables_follow_the_shared_definition" {
       DATABASE_CONN_MAX_AGE              = "0"
       ORIGIN_VERIFY_HEADER               = output.origin_verify_header
       AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
-    }
+      GALLERY_SCANNER                    = "none"
+    })
     error_message = "lambda_environment is the hand-off to Zappa, in the app's variable names."
   }
 
@@ -90,5 +91,24 @@ run "role_and_log_group_are_for_the_zappa_dev_function" {
   assert {
     condition     = module.platform.lambda_function_name == "imageplatform-dev" && module.platform.lambda_log_group_name == "/aws/lambda/imageplatform-dev"
     error_message = "zappa_settings.json's dev stage deploys imageplatform-dev into staging: the log group and alarms must name it."
+  }
+}
+
+run "takedown_invalidator_and_no_scanner_by_default" {
+  command = apply
+
+  assert {
+    condition = (
+      output.invalidations_table == "imageplatform-staging-invalidations" &&
+      output.lambda_environment.PLATFORM_INVALIDATIONS_TABLE == "imageplatform-staging-invalidations" &&
+      output.invalidator_function_name == "imageplatform-staging-invalidator" &&
+      module.platform.tables["invalidations"].stream == "NEW_IMAGE"
+    )
+    error_message = "The invalidations table streams to the takedown invalidator."
+  }
+
+  assert {
+    condition     = output.scanner == "none" && output.malware_findings_queue_arn == null && output.malware_findings_topic_arn == null
+    error_message = "terraform.tfvars chooses no scanner: no findings queue for Zappa."
   }
 }

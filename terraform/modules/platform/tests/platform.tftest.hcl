@@ -32,11 +32,12 @@ run "staging" {
   command = apply
 
   assert {
-    condition = toset(keys(output.lambda_environment)) == toset([
+    condition = toset(keys(output.lambda_environment)) == setunion([
       "GALLERY_BUCKET", "STATIC_BUCKET", "GALLERY_TABLE", "SHORTLINKS_TABLE", "PUBLIC_ORIGIN",
       "APP_SECRET_ARN", "DATABASE_SECRET_ARN", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME",
       "DATABASE_CONN_MAX_AGE", "ORIGIN_VERIFY_HEADER", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
-    ])
+      "PLATFORM_INVALIDATIONS_TABLE", "GALLERY_SCANNER",
+    ], [for t in values(var.definition.tables) : t.setting])
     error_message = "lambda_environment holds exactly the non-secret variables the app reads."
   }
 
@@ -45,7 +46,9 @@ run "staging" {
       output.lambda_environment.GALLERY_TABLE == "imageplatform-staging-images" &&
       output.lambda_environment.SHORTLINKS_TABLE == "imageplatform-staging-shortlinks" &&
       output.gallery_table == "imageplatform-staging-images" &&
-      output.shortlinks_table == "imageplatform-staging-shortlinks"
+      output.shortlinks_table == "imageplatform-staging-shortlinks" &&
+      output.lambda_environment.PLATFORM_INVALIDATIONS_TABLE == "imageplatform-staging-invalidations" &&
+      output.invalidations_table == "imageplatform-staging-invalidations"
     )
     error_message = "Table names are <project>-<stage>-<suffix> and match the outputs."
   }
@@ -180,11 +183,43 @@ run "staging" {
     error_message = "Every listing is limited by a prefix condition."
   }
 
+  # S3 objects: originals and renditions read/written/deleted; direct uploads under
+  # uploads/ put (presigned POST), read (HeadObject, GetObject, CopyObject's source) and
+  # deleted; quarantine/ only written (PutObject, CopyObject's destination) and deleted.
   assert {
-    condition = toset(one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "MediaObjects"])) == toset([
-      for p in values(var.definition.s3_prefixes) : "arn:aws:s3:::imageplatform-test-bucket/${p}*"
-    ])
-    error_message = "Object access is limited to the media prefixes of the shared definition."
+    condition = (
+      toset(one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "MediaObjects"])) == toset([
+        "arn:aws:s3:::imageplatform-test-bucket/originals/*", "arn:aws:s3:::imageplatform-test-bucket/renditions/*",
+      ]) &&
+      toset(one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "MediaObjects"])) == toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+    )
+    error_message = "Originals and renditions: get, put, delete."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "DirectUploads"]) == "arn:aws:s3:::imageplatform-test-bucket/uploads/*" &&
+      toset(one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "DirectUploads"])) == toset(["s3:PutObject", "s3:GetObject", "s3:DeleteObject"])
+    )
+    error_message = "Direct uploads: presigned POST (PutObject), HeadObject/GetObject/CopyObject source (GetObject), DeleteObject on uploads/* only."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.lambda_policy.Statement : s.Resource if s.Sid == "Quarantine"]) == "arn:aws:s3:::imageplatform-test-bucket/quarantine/*" &&
+      toset(one([for s in local.lambda_policy.Statement : s.Action if s.Sid == "Quarantine"])) == toset(["s3:PutObject", "s3:DeleteObject"])
+    )
+    error_message = "Quarantine: written (PutObject, CopyObject's destination) and deleted, never read."
+  }
+
+  assert {
+    condition = (
+      toset(flatten([for s in local.lambda_policy.Statement : [for r in flatten([s.Resource]) : r if strcontains(r, ":s3:::") && strcontains(r, "/")] if contains(flatten([s.Action]), "s3:GetObject")])) ==
+      toset(["arn:aws:s3:::imageplatform-test-bucket/originals/*", "arn:aws:s3:::imageplatform-test-bucket/renditions/*", "arn:aws:s3:::imageplatform-test-bucket/uploads/*"]) &&
+      toset(flatten([for s in local.lambda_policy.Statement : [for r in flatten([s.Resource]) : r if strcontains(r, ":s3:::")] if contains(flatten([s.Action]), "s3:PutObject")])) ==
+      toset([for p in values(var.definition.s3_prefixes) : "arn:aws:s3:::imageplatform-test-bucket/${p}*"])
+    )
+    error_message = "No object statement reaches beyond the media prefixes; nothing reads quarantine/."
   }
 
   assert {
@@ -238,13 +273,33 @@ run "staging" {
   }
 
   assert {
-    condition     = output.gallery_bucket_arn == "arn:aws:s3:::imageplatform-test-bucket" && output.malware_findings_topic_arn == null
-    error_message = "Zappa's events get the bucket ARN (and the findings topic when there is one)."
+    condition = (
+      output.gallery_bucket_arn == "arn:aws:s3:::imageplatform-test-bucket" && output.malware_findings_topic_arn == null &&
+      output.malware_findings_queue_arn == null && output.scanner == "none" && output.lambda_environment.GALLERY_SCANNER == "none" &&
+      length(aws_sqs_queue.scan_findings) == 0 && length(aws_sns_topic_subscription.findings) == 0 &&
+      length(aws_guardduty_malware_protection_plan.this) == 0 && length(aws_cloudwatch_event_rule.scan_results) == 0 &&
+      length([for s in local.lambda_policy.Statement : s if s.Sid == "ReceiveScanFindings"]) == 0
+    )
+    error_message = "Zappa's events get the bucket ARN; without a scanner there is no findings queue, topic, plan or rule."
   }
 
   assert {
-    condition     = output.alarm_topic_arn != null && length(output.alarm_names) == 8 && contains(output.alarm_names, "imageplatform-staging-database-connections")
-    error_message = "Eight alarms (Lambda errors, duration, throttles, API 5xx, CloudFront 5xx, two tables, database connections) go to the topic."
+    condition = (
+      output.alarm_topic_arn != null && length(output.alarm_names) == 8 + length(var.definition.tables) &&
+      contains(output.alarm_names, "imageplatform-staging-database-connections") &&
+      contains(output.alarm_names, "imageplatform-staging-invalidator-given-up")
+    )
+    error_message = "The alarms (Lambda errors, duration, throttles, API 5xx, CloudFront 5xx, one per table, database connections; the invalidator's errors and given-up requests) go to the topic."
+  }
+
+  # Takedowns: the invalidator outside the VPC, on this distribution and this table's stream.
+  assert {
+    condition = (
+      length(module.invalidator.function_name) > 0 &&
+      output.invalidator_function_name == "imageplatform-staging-invalidator" &&
+      length(aws_iam_role.this.name) > 0
+    )
+    error_message = "The takedown invalidator is part of every environment."
   }
 }
 
@@ -275,18 +330,12 @@ run "production" {
   }
 }
 
-run "with_scanner_and_publishing" {
+run "with_publishing_and_media_key" {
   command = plan
 
   variables {
-    malware_findings_topic_arn    = "arn:aws:sns:us-east-1:123456789012:bucketav-findings"
     lambda_sns_publish_topic_arns = ["arn:aws:sns:us-east-1:123456789012:moderation"]
     media_kms_key_arn             = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  }
-
-  assert {
-    condition     = output.malware_findings_topic_arn == var.malware_findings_topic_arn
-    error_message = "The findings topic is handed to Zappa's events list."
   }
 
   assert {
