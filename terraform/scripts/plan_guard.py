@@ -10,9 +10,15 @@ environment). Exits 1, listing every breach, when the plan:
   the VPC is private, and AWS services are reached through VPC endpoints;
 - gives a subnet public addresses, or routes a route table anywhere but inside the VPC
   (routes of gateway endpoints are added by AWS, not planned);
-- declares an S3 bucket notification, a Lambda permission or an SNS subscription for the
-  function: Zappa owns the event wiring (zappa_settings.json "events"), and a bucket
-  notification here would overwrite Zappa's on every apply;
+- declares an S3 bucket notification, a Lambda permission, an SNS subscription delivering
+  to a function, or an EventBridge target that is a function: Zappa owns the function's
+  event wiring (zappa_settings.json "events"); a bucket notification here would overwrite
+  Zappa's on every apply, and `zappa update` deletes every EventBridge rule targeting its
+  function and every events.amazonaws.com permission on it. Scan findings reach the
+  function through an SQS queue (SNS subscriptions with protocol sqs to a queue of this
+  plan, and alarm e-mails, are the only subscriptions allowed);
+- puts the takedown invalidator (a function named ``*-invalidator``) in a VPC: it exists
+  to reach CloudFront's API, which the VPC (no NAT) cannot;
 - creates a CloudFront public key or key group: file URLs are not CloudFront-signed;
 - leaves an Aurora cluster unencrypted or publicly accessible.
 """
@@ -53,8 +59,14 @@ def breaches(plan: dict) -> list[str]:
         reason = FORBIDDEN_TYPES.get(t)
         if reason:
             found.append(f"{a}: {reason}")
-        if t == "aws_sns_topic_subscription" and v.get("protocol") != "email":
-            found.append(f"{a}: only alarm e-mail subscriptions here; Zappa subscribes the function")
+        if t == "aws_sns_topic_subscription" and v.get("protocol") not in ("email", "sqs"):
+            found.append(
+                f"{a}: only alarm e-mails and the findings queue subscribe here; never the function"
+            )
+        if t == "aws_cloudwatch_event_target" and ":lambda:" in str(v.get("arn") or ""):
+            found.append(f"{a}: `zappa update` deletes rules that target a function; target a queue")
+        if t == "aws_lambda_function" and str(v.get("function_name", "")).endswith("-invalidator") and v.get("vpc_config"):
+            found.append(f"{a}: the invalidator runs outside the VPC (CloudFront's API has no endpoint)")
         if t == "aws_subnet" and v.get("map_public_ip_on_launch"):
             found.append(f"{a}: subnets are private (map_public_ip_on_launch = false)")
         if t in ("aws_route_table", "aws_default_route_table") and v.get("route"):
@@ -83,7 +95,8 @@ def main(argv: list[str]) -> int:
     types = {r["type"] for r in planned(plan)}
     print(
         f"plan guard, {env}: no NAT or internet gateway, private subnets and routes, "
-        f"no bucket notification, no URL-signing keys ({len(types)} resource types checked)"
+        f"no bucket notification or function event wiring, invalidator outside the VPC, "
+        f"no URL-signing keys ({len(types)} resource types checked)"
     )
     return 0
 
