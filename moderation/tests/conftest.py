@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from gallery import services as gallery
 
@@ -14,9 +15,11 @@ def moderator(django_user_model):
 
 
 @pytest.fixture
-def mod_client(client, moderator):
-    client.force_login(moderator)
-    return client
+def mod_client(moderator):
+    """A moderator's browser, apart from ``client`` (a visitor, or the owner)."""
+    browser = Client()
+    browser.force_login(moderator)
+    return browser
 
 
 @pytest.fixture
