@@ -86,7 +86,15 @@ locals {
   distribution    = "${local.arn_prefix.cloudfront}:distribution/${var.cloudfront_distribution_id}"
   table_arns      = ["${local.arn_prefix.dynamodb}:table/${var.name_prefix}-*", "${local.arn_prefix.dynamodb}:table/${var.name_prefix}-*/index/*"]
   stack_role_arns = ["${local.arn_prefix.iam}:role/${var.name_prefix}-*"]
-  ci_role_arns    = ["${local.arn_prefix.iam}:role/${local.plan_role_name}", "${local.arn_prefix.iam}:role/${local.deploy_role_name}"]
+  # The stack's own small resources beside the Zappa function: the takedown invalidator
+  # (function, its stream mapping and failure queue) and the scanners' findings queue,
+  # EventBridge rule and GuardDuty plan.
+  invalidator_function_arn = "${local.arn_prefix.lambda}:function:${var.name_prefix}-invalidator"
+  event_source_mappings    = "${local.arn_prefix.lambda}:event-source-mapping:*"
+  queue_arns               = ["arn:${local.partition}:sqs:${var.region}:${local.account_id}:${var.name_prefix}-*"]
+  stack_rule_arns          = ["${local.arn_prefix.events}:rule/${var.name_prefix}-*"]
+  malware_plan_arns        = ["arn:${local.partition}:guardduty:${var.region}:${local.account_id}:malware-protection-plan/*"]
+  ci_role_arns             = ["${local.arn_prefix.iam}:role/${local.plan_role_name}", "${local.arn_prefix.iam}:role/${local.deploy_role_name}"]
   log_group_arns = [
     "${local.arn_prefix.logs}:log-group:/aws/lambda/${var.lambda_function_name}",
     "${local.arn_prefix.logs}:log-group:/aws/lambda/${var.lambda_function_name}:*",
@@ -176,6 +184,18 @@ locals {
         Effect   = "Allow"
         Action   = ["lambda:Get*", "lambda:List*"]
         Resource = local.function_arns
+      },
+      {
+        Sid      = "ReadInvalidator"
+        Effect   = "Allow"
+        Action   = ["lambda:Get*", "lambda:List*"]
+        Resource = [local.invalidator_function_arn, local.event_source_mappings]
+      },
+      {
+        Sid      = "ReadQueuesRulesAndMalwarePlan"
+        Effect   = "Allow"
+        Action   = ["sqs:GetQueueAttributes", "sqs:ListQueueTags", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource", "guardduty:GetMalwareProtectionPlan", "guardduty:ListTagsForResource"]
+        Resource = concat(local.queue_arns, local.stack_rule_arns, local.malware_plan_arns)
       },
       {
         Sid      = "ReadLogGroups"
@@ -352,6 +372,77 @@ locals {
         Resource = "${local.arn_prefix.cloudfront}:*"
       },
       {
+        # The takedown invalidator (terraform/modules/invalidator), created and updated here.
+        Sid    = "InvalidatorFunction"
+        Effect = "Allow"
+        Action = [
+          "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+          "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig",
+          "lambda:ListVersionsByFunction", "lambda:GetFunctionConcurrency", "lambda:PutFunctionConcurrency",
+          "lambda:DeleteFunctionConcurrency", "lambda:ListTags", "lambda:TagResource", "lambda:UntagResource",
+        ]
+        Resource = local.invalidator_function_arn
+      },
+      {
+        # Its stream mapping (the only mapping Terraform makes; Zappa makes the web
+        # function's). CreateEventSourceMapping has no resource, only this condition key.
+        Sid       = "CreateInvalidatorStreamMapping"
+        Effect    = "Allow"
+        Action    = "lambda:CreateEventSourceMapping"
+        Resource  = "*"
+        Condition = { StringEquals = { "lambda:FunctionArn" = local.invalidator_function_arn } }
+      },
+      {
+        Sid       = "InvalidatorStreamMapping"
+        Effect    = "Allow"
+        Action    = ["lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:TagResource", "lambda:ListTags"]
+        Resource  = local.event_source_mappings
+        Condition = { StringEquals = { "lambda:FunctionArn" = local.invalidator_function_arn } }
+      },
+      {
+        Sid       = "PassInvalidatorRole"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "${local.arn_prefix.iam}:role/${var.name_prefix}-invalidator"
+        Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
+      },
+      {
+        Sid       = "PassMalwareProtectionRole"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "${local.arn_prefix.iam}:role/${var.name_prefix}-guardduty-malware-protection"
+        Condition = { StringEquals = { "iam:PassedToService" = "malware-protection-plan.guardduty.amazonaws.com" } }
+      },
+      {
+        # The findings queue and dead-letter queue, the invalidator's failure queue.
+        Sid    = "Queues"
+        Effect = "Allow"
+        Action = [
+          "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes",
+          "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags",
+        ]
+        Resource = local.queue_arns
+      },
+      {
+        # GuardDuty's scan-result rule (its target is the findings queue).
+        Sid    = "ScanResultRule"
+        Effect = "Allow"
+        Action = [
+          "events:PutRule", "events:DescribeRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets",
+          "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+        ]
+        Resource = local.stack_rule_arns
+      },
+      {
+        Sid    = "MalwareProtectionPlan"
+        Effect = "Allow"
+        Action = [
+          "guardduty:CreateMalwareProtectionPlan", "guardduty:UpdateMalwareProtectionPlan", "guardduty:GetMalwareProtectionPlan",
+          "guardduty:DeleteMalwareProtectionPlan", "guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource",
+        ]
+        Resource = local.malware_plan_arns
+      },
+      {
         # S3 upload events and scan findings invoke the function (aws_lambda_permission).
         Sid      = "FunctionPermissions"
         Effect   = "Allow"
@@ -488,6 +579,29 @@ locals {
         Effect   = "Allow"
         Action   = ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"]
         Resource = local.distribution
+      },
+      {
+        # Zappa's SQS event source (the scan-findings queue, when a scanner publishes
+        # findings): an event source mapping of the function. Create has no resource,
+        # only this condition key; List has neither.
+        Sid       = "CreateFindingsQueueMapping"
+        Effect    = "Allow"
+        Action    = "lambda:CreateEventSourceMapping"
+        Resource  = "*"
+        Condition = { StringEquals = { "lambda:FunctionArn" = local.function_arns[0] } }
+      },
+      {
+        Sid       = "FindingsQueueMapping"
+        Effect    = "Allow"
+        Action    = ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"]
+        Resource  = local.event_source_mappings
+        Condition = { StringEquals = { "lambda:FunctionArn" = local.function_arns[0] } }
+      },
+      {
+        Sid      = "ListEventSourceMappings"
+        Effect   = "Allow"
+        Action   = "lambda:ListEventSourceMappings"
+        Resource = "*"
       },
     ]
   }

@@ -166,11 +166,21 @@ run "deploy_role_is_scoped_and_cannot_change_ci_access" {
   command = apply
 
   assert {
+    condition = (
+      one([for st in output.deploy_policies.infrastructure.Statement : st.Resource if st.Sid == "InvalidatorFunction"]) == "arn:aws:lambda:${var.region}:123456789012:function:${var.name_prefix}-invalidator" &&
+      one([for st in output.deploy_policies.infrastructure.Statement : st.Resource if st.Sid == "PassInvalidatorRole"]) == "arn:aws:iam::123456789012:role/${var.name_prefix}-invalidator" &&
+      one([for st in output.deploy_policies.infrastructure.Statement : st.Resource if st.Sid == "Queues"]) == ["arn:aws:sqs:${var.region}:123456789012:${var.name_prefix}-*"] &&
+      one([for st in output.deploy_policies.infrastructure.Statement : st.Resource if st.Sid == "ScanResultRule"]) == ["arn:aws:events:${var.region}:123456789012:rule/${var.name_prefix}-*"]
+    )
+    error_message = "Terraform's deploy role manages the invalidator, its mapping, the stack's queues and the scan-result rule, by name."
+  }
+
+  assert {
     condition = alltrue([
       for s in concat(output.deploy_policies.infrastructure.Statement, output.deploy_policies.code.Statement) :
       !contains(flatten([s.Resource]), "*") || alltrue([
         for a in flatten([s.Action]) : contains(["ec2:Describe*", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "secretsmanager:GetRandomPassword"], a)
-      ])
+      ]) || (s.Action == "lambda:CreateEventSourceMapping" && contains([":function:${var.name_prefix}-invalidator", ":function:${var.lambda_function_name}"], try(regex(":function:[^:]+$", s.Condition.StringEquals["lambda:FunctionArn"]), ""))) || s.Action == "lambda:ListEventSourceMappings"
     ])
     error_message = "Resource \"*\" only for calls without resource-level permissions (EC2's Describe*, GetRandomPassword)."
   }
