@@ -59,6 +59,7 @@ def test_main_pages_have_no_serious_accessibility_violations(site, page, make_jp
         "/?select=1",
         "/?q=harbour&sort=oldest",
         f"/images/{shared.id}/",
+        f"/images/{shared.id}/?view=1",
         f"/images/{shared.id}/delete/",
         f"/i/{shared.id}/",
         "/public/",

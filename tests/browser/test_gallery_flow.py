@@ -54,7 +54,7 @@ def test_sign_up_upload_two_photos_see_thumbnails_and_delete_one(site, page, tmp
         )
         assert thumbs.nth(i).evaluate("img => img.naturalWidth") > 0
 
-    cards.first.locator("a.card-title").click()
+    cards.first.locator("a.card-link").click()
     page.click("text=Delete image…")
     page.click("text=Yes, delete it")
     page.wait_for_url(f"{site}/")

@@ -65,6 +65,8 @@ def test_search_and_sort(site, page, gallery_of_three):
     page.fill("input[name=q]", "harbour")
     page.select_option("select[name=sort]", "oldest")
     page.click("form[role=search] button[type=submit]")
+    page.wait_for_url("**/?q=harbour*")
+    page.locator("#gallery").wait_for()
     shown = page.locator("#gallery .card").evaluate_all("cs => cs.map(c => c.dataset.imageId)")
     assert shown == [made[0].id, made[2].id]
     assert page.input_value("input[name=q]") == "harbour"
@@ -107,6 +109,7 @@ def test_bulk_works_without_javascript(site, browser, gallery_of_three):
         page.click("#select-mode")
         assert page.locator("#select-all-label").is_hidden()
         page.click("#select-all-link")
+        page.wait_for_url("**select=all*")
         assert page.locator("input.pick:checked").count() == 3
         page.select_option("#bulk-visibility", "unlisted")
         page.click("#bulk-apply")

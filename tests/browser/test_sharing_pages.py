@@ -60,6 +60,7 @@ def test_size_messages_appear_next_to_the_form(site, page, shared, viewport, set
     page.evaluate("document.getElementById('size-form').noValidate = true")
     page.fill("#size-form input[name=width]", "99999")
     page.click("#size-form button[type=submit]")
+    page.locator("#size-errors").wait_for()
     errors = page.locator("#size-errors p")
     assert errors.all_inner_texts() == [
         f"Width must be a whole number from 1 to {settings.GALLERY_MAX_CUSTOM_SIDE} px."
