@@ -48,7 +48,7 @@ DONE = {
     "remove": "removed",
     "dismiss": "cleared of reports",
 }
-AUDIT_ACTIONS = (*IMAGE_ACTIONS, "unhide", "appeal", "ban", "unban")
+AUDIT_ACTIONS = (*IMAGE_ACTIONS, "unhide", "appeal", "ban", "unban", "ban_hide")
 CSV_COLUMNS = (
     "at",
     "actor",

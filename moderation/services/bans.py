@@ -59,7 +59,7 @@ def user_ban(*, user, reason: str, note: str = "", actor) -> Ban:
         audit.audit_record(
             actor=str(actor.pk),
             actor_name=actor.get_username(),
-            action="hide",
+            action="ban_hide",
             reason=reason,
             note=f"Ban of {user.get_username()}",
             image_id=image.id,
@@ -100,6 +100,9 @@ def user_unban(*, user, reason: str, note: str = "", actor) -> list[str]:
             image = gallery.image_get(image_id=image_id, with_urls=False)
             if not (image.hidden and image.moderation_state == "hidden"):
                 continue  # decided on since (removed, appealed, restored): leave it
+            since = [e for e in audit.audit_history(image_id=image_id) if e.at > ban.banned_at]
+            if any(e.action != "ban_hide" for e in since):
+                continue  # a moderator decided on it during the ban (a takedown): leave it
             before, after = gallery.image_moderate(image_id=image_id, action="unhide")
         except (ImageNotFound, GalleryError):
             continue

@@ -64,6 +64,17 @@ def test_ban_stops_session_and_token_and_hides_shared_images(
     assert [e.action for e in services.audit_list(action="unban").entries] == ["unban"]
 
 
+def test_unban_leaves_what_moderators_decided_during_the_ban(stores, mod_client, user, shared_image):
+    taken_down, removed, plain = shared_image(title="a"), shared_image(title="b"), shared_image(title="c")
+    ban(mod_client, user)
+    for image, action in ((taken_down, "takedown"), (removed, "remove")):
+        mod_client.post(f"/admin/moderation/{image.id}/", {"action": action, "reason": "copyright"})
+    ban(mod_client, user, verb="unban", reason="appeal_granted")
+    assert gallery.image_get(image_id=taken_down.id).hidden
+    assert gallery.image_get(image_id=removed.id).status == "removed"
+    assert not gallery.image_get(image_id=plain.id).hidden
+
+
 def test_ban_asks_for_a_reason_first(stores, mod_client, user):
     response = mod_client.post("/admin/auth/user/", {"action": "ban_users", "_selected_action": [user.pk]})
     assert response.status_code == 200 and 'name="reason"' in response.content.decode()
