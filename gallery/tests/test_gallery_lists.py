@@ -146,3 +146,10 @@ def test_logout_asks_on_get_and_signs_out_on_post(signed_in):
     assert "_auth_user_id" in signed_in.session
     signed_in.post("/accounts/logout/")
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_neighbours_are_the_next_newer_and_older(three):
+    _, made = three
+    assert services.image_neighbours(image=made[1]) == (made[2].id, made[0].id)
+    assert services.image_neighbours(image=made[0]) == (made[1].id, None)
+    assert services.image_neighbours(image=made[2]) == (None, made[1].id)
