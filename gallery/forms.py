@@ -63,7 +63,15 @@ class GalleryFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), ("ready", "Ready"), ("pending", "Processing"), ("failed", "Failed")],
+        choices=[
+            ("", "Any status"),
+            ("ready", "Ready"),
+            ("pending", "Pending"),
+            ("processing", "Processing"),
+            ("failed", "Failed"),
+            ("quarantined", "Quarantined"),
+            ("removed", "Removed by a moderator"),
+        ],
     )
     sort = forms.ChoiceField(
         required=False, choices=[("newest", "Newest first"), ("oldest", "Oldest first")], label="Sort"
