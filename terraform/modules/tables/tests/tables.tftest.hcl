@@ -60,7 +60,11 @@ run "tables_match_the_shared_definition" {
   }
 
   assert {
-    condition     = output.table_names_by_setting == { GALLERY_TABLE = "imageplatform-staging-images", SHORTLINKS_TABLE = "imageplatform-staging-shortlinks", PLATFORM_INVALIDATIONS_TABLE = "imageplatform-staging-invalidations" }
+    condition = (
+      output.table_names_by_setting == { for t in values(var.definition.tables) : t.setting => "imageplatform-staging-${t.suffix}" } &&
+      output.table_names_by_setting["GALLERY_TABLE"] == "imageplatform-staging-images" &&
+      output.table_names_by_setting["PLATFORM_INVALIDATIONS_TABLE"] == "imageplatform-staging-invalidations"
+    )
     error_message = "Table names are published under the app's setting names."
   }
 
@@ -76,9 +80,10 @@ run "tables_match_the_shared_definition" {
     condition = (
       aws_dynamodb_table.this["invalidations"].stream_enabled && aws_dynamodb_table.this["invalidations"].stream_view_type == "NEW_IMAGE" &&
       !aws_dynamodb_table.this["images"].stream_enabled && !aws_dynamodb_table.this["shortlinks"].stream_enabled &&
-      keys(output.stream_arns) == ["invalidations"] && output.tables["invalidations"].stream == "NEW_IMAGE"
+      contains(keys(output.stream_arns), "invalidations") && output.tables["invalidations"].stream == "NEW_IMAGE" &&
+      toset(keys(output.stream_arns)) == toset([for k, t in var.definition.tables : k if try(t.stream_view_type, null) != null])
     )
-    error_message = "Only the invalidations table streams (NEW_IMAGE) to the CDN invalidator."
+    error_message = "The invalidations table streams (NEW_IMAGE) to the CDN invalidator; the gallery tables do not stream."
   }
 
   assert {
