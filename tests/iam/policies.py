@@ -297,6 +297,9 @@ def _lambda_role_and_policies(plan: dict) -> tuple[str, list[str], list[str]]:
             r["values"].get("assume_role_policy") or ""
         ):
             roles.append(r["address"])
+    # The takedown invalidator (terraform/modules/invalidator) has a role of its own, outside
+    # the VPC and for CloudFront only; the app's role is the other one.
+    roles = [a for a in roles if ".module.invalidator." not in f".{a}"]
     if len(roles) != 1:
         raise ExtractionError(f"expected one Lambda role (trusting lambda.amazonaws.com), found {roles}")
     role = roles[0]
