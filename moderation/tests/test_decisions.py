@@ -73,6 +73,16 @@ def test_remove_deletes_the_files_keeps_the_record_and_kills_links(
     assert client.get(f"/i/{image.id}/").status_code == 404
     assert client.get(f"/s/{code}").status_code == 404
     decide(mod_client, image.id, "restore", "appeal_granted")  # refused: the files are gone
+    # The owner still sees the record, why it was removed, and can ask for a second look.
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    page = client.get(f"/images/{image.id}/").content.decode()
+    assert "removed" in page and "Illegal content" in page and "Ask for a second look" in page
+    from accounts.services import token_create
+
+    token = token_create(user=user, name="t").token
+    answer = client.get(f"/api/v1/images/{image.id}", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.json()["status"] == "removed"
     assert gallery.image_get(image_id=image.id).status == "removed"
     assert services.invalidations_get(ids=[services.audit_history(image_id=image.id)[-1].invalidation_id])
 

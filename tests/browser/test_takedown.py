@@ -86,3 +86,4 @@ def test_visitor_reports_and_moderator_takes_it_down(site, page, make_jpeg):
     row = page.locator("#audit-log tbody tr").first
     text = row.inner_text()
     assert "takedown" in text and "copyright" in text and "mona" in text and target.id in text
+    assert overflow(page) <= 0
