@@ -116,7 +116,9 @@ def main() -> None:
     print(f"{'case':52} {'bytes':>12} {'pixels':>14} {'frames':>6} {'ms':>8} {'peak RSS MB':>12}")
     for name, r in rows:
         pixels = f"{r['w']}x{r['h']}"
-        print(f"{name:52} {r['bytes']:>12,} {pixels:>14} {r['frames']:>6} {r['ms']:>8.0f} {r['rss_mb']:>12.0f}")
+        print(
+            f"{name:52} {r['bytes']:>12,} {pixels:>14} {r['frames']:>6} {r['ms']:>8.0f} {r['rss_mb']:>12.0f}"
+        )
     peak = max(r["rss_mb"] for _, r in rows)
     slowest = max(r["ms"] for _, r in rows)
     print(f"\nworst peak RSS {peak:.0f} MB, slowest {slowest / 1000:.1f} s on this machine")

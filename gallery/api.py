@@ -1,11 +1,13 @@
 """/api/v1/images: upload, list, get, change, delete; custom sizes."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic_core import PydanticCustomError, core_schema
 
 from gallery import services
 from gallery.services import uploads
@@ -209,12 +211,38 @@ def create_rendition(request, image_id: str, payload: CustomSizeIn):
 
 
 # --------------------------------------------------------------------------- direct uploads
+class ImageType:
+    """``image/<type>``: anything else is a validation error with the code
+    ``unsupported_format``; the document shows the pattern."""
+
+    PATTERN = r"^image/[A-Za-z0-9][A-Za-z0-9.+-]{0,62}$"
+
+    def check(self, value: str) -> str:
+        if not re.fullmatch(self.PATTERN, value):
+            raise PydanticCustomError(
+                "not_an_image_type",
+                "must be an image type such as image/jpeg",
+                {"code": "unsupported_format"},
+            )
+        return value
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler):
+        json_schema = handler(schema)
+        json_schema.update(pattern=self.PATTERN)
+        return json_schema
+
+
 class UploadIn(Schema):
     """A file about to be sent straight to the bucket."""
 
     filename: str = Field(max_length=255)
-    size: int = Field(ge=1, description="bytes; at most GALLERY_MAX_UPLOAD_BYTES (413 when larger)")
-    content_type: str = Field(max_length=100, description="`image/<type>` (415 otherwise)")
+    size: Annotated[int, SettingRange(1, "GALLERY_MAX_UPLOAD_BYTES", code="file_too_large")] = Field(
+        description="bytes, 1 to GALLERY_MAX_UPLOAD_BYTES"
+    )
+    content_type: Annotated[str, ImageType()] = Field(description="`image/<type>`, such as `image/jpeg`")
     title: str = Field("", max_length=services.TITLE_MAX)
     visibility: Visibility = "private"
 

@@ -52,6 +52,20 @@ class CorruptImage(InvalidImage):
     default_detail = "The image data is truncated or corrupt."
 
 
+class MalwareFound(InvalidImage):
+    code = "malware_found"
+    status = 422
+    default_detail = "The malware scanner found a threat in the file; it was not stored."
+
+
+class ScannerUnavailable(GalleryError):
+    """The malware scanner did not answer: no file goes in unscanned."""
+
+    code = "scanner_unavailable"
+    status = 503
+    default_detail = "The malware scanner is not answering right now; try again in a moment."
+
+
 class InvalidRenditionSpec(GalleryError):
     code = "invalid_rendition_spec"
     default_detail = "The rendition specification is not valid."

@@ -9,8 +9,9 @@ name>"`` (the findings topic) and ``"eventbridge:<detail-type>"``.
 
 Handlers: ``"s3:ObjectCreated"`` (a direct upload arrived under ``uploads/``: the
 pipeline runs), the findings of an external malware scanner (``GALLERY_SCANNER``:
-``bucketav`` through its SNS topic, any ``"sns:..."`` kind; ``guardduty`` through
-EventBridge). Each record is handled on its own: a record for another bucket or key, an
+``bucketav`` or ``guardduty``), which in AWS arrive through Terraform's scan-findings SQS
+queue (any ``"sqs:..."`` kind); an SNS notification (``"sns:..."``) or an EventBridge event
+delivered directly is handled too. Each record is handled on its own: a record for another bucket or key, an
 unknown image or a duplicate delivery is logged in one line and skipped; a malformed
 finding is logged and skipped (no retry could help); a store error raises, so Lambda
 retries the event, and the conditional transitions make the retry converge. Any other
@@ -102,13 +103,54 @@ def guardduty_finding(event: dict, context=None) -> dict:
     return _findings(scanning.findings_from_guardduty, event, "guardduty")
 
 
+def queued_findings(event: dict, context=None) -> dict:
+    """The scan-findings queue (Terraform's ``<project>-<stage>-scan-findings``): each SQS
+    record's body is either BucketAV's SNS envelope (raw delivery off) or GuardDuty's
+    EventBridge event. Zappa owns the queue -> function mapping (it removes EventBridge
+    targets and re-subscribes SNS topics on every update), Terraform everything before it.
+    A malformed body is logged and skipped; a store error raises, so SQS redelivers."""
+    _setup()
+    import json
+
+    from gallery import scanning
+
+    name = scanning.scanner_name()
+    total = {"findings": 0, "skipped": 0, "malformed": 0}
+    for record in event.get("Records") or []:
+        try:
+            body = json.loads(record.get("body") or "")
+        except (ValueError, TypeError, AttributeError):
+            body = None
+        if isinstance(body, dict) and body.get("Type") == "Notification" and "Message" in body:
+            inner = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": body["Message"]}}]}
+            parse, source = scanning.findings_from_bucketav, "bucketav"
+        elif isinstance(body, dict) and body.get("detail-type") == scanning.GUARDDUTY_DETAIL_TYPE:
+            inner, parse, source = body, scanning.findings_from_guardduty, "guardduty"
+        else:
+            total["malformed"] += 1
+            log.warning("scan finding ignored: not a BucketAV or GuardDuty message", extra={"source": "sqs"})
+            continue
+        if source != name:
+            total["skipped"] += 1
+            log.warning("scan finding ignored: GALLERY_SCANNER is %s, not %s", name, source)
+            continue
+        result = _findings(parse, inner, source)
+        total["findings"] += result.get("findings", 0)
+        total["skipped"] += result.get("skipped", 0)
+        total["malformed"] += int(bool(result.get("malformed")))
+    return total
+
+
 # kind -> function(event, context) -> dict
 HANDLERS: dict[str, Callable[[dict, object], dict]] = {
     "s3:ObjectCreated": s3_object_created,
     "eventbridge:GuardDuty Malware Protection Object Scan Result": guardduty_finding,
 }
 # Kinds matched by their start: the findings topic's name is the deployment's choice.
-PREFIX_HANDLERS: dict[str, Callable[[dict, object], dict]] = {"sns:": bucketav_finding}
+PREFIX_HANDLERS: dict[str, Callable[[dict, object], dict]] = {
+    "sns:": bucketav_finding,
+    "sqs:": queued_findings,
+}
 
 
 def handler_for(kind: str | None):
@@ -130,6 +172,9 @@ def kind_of(event) -> str | None:
         if source == "aws:s3":
             name = str(record.get("eventName", ""))
             return "s3:" + name.split(":", 1)[0] if name else "s3:unknown"
+        if source == "aws:sqs":
+            queue = str(record.get("eventSourceARN") or "")
+            return "sqs:" + (queue.rsplit(":", 1)[-1] or "unknown")
         if source == "aws:sns":
             topic = str(record.get("Sns", {}).get("TopicArn") or "")
             return "sns:" + (topic.rsplit(":", 1)[-1] or "unknown")

@@ -13,7 +13,7 @@ what the zip leaves out, ...) plus, per stage, what Terraform made: the function
 ``vpc_config``, reserved concurrency (Zappa's ``lambda_concurrency``), the environment
 (``lambda_environment``: names and ARNs, never a secret) and the ``events`` Zappa wires
 to ``imageplatform.events.handle`` (the gallery bucket's ObjectCreated under
-``uploads/``; the malware-findings topic when Terraform outputs one).
+``uploads/``; the malware-findings queue when Terraform outputs one).
 
 Stages and roots: Zappa's ``dev`` stage deploys into terraform/envs/staging (whose
 function is ``imageplatform-dev``), ``production`` into terraform/envs/production.
@@ -89,6 +89,7 @@ COMMON = {
     "manage_roles": False,
     "exclude_glob": [
         ".ci",
+        "invalidator",
         ".github",
         ".gitignore",
         ".pre-commit-config.yaml",
@@ -234,11 +235,14 @@ def stage_settings(stage: str, out: dict) -> dict:
     ]
     # What failures left behind (manage.py repair), found and fixed once a day.
     events.append({"function": REPAIR_FUNCTION, "expression": "rate(1 day)"})
-    if out.get("malware_findings_topic_arn"):
+    # Malware-scan findings (BucketAV's SNS topic or GuardDuty's EventBridge rule) reach the
+    # function through Terraform's SQS queue: Zappa keeps an SQS mapping as it is on update,
+    # where it would re-subscribe an SNS topic unfiltered and delete EventBridge targets.
+    if out.get("malware_findings_queue_arn"):
         events.append(
             {
                 "function": EVENT_FUNCTION,
-                "event_source": {"arn": out["malware_findings_topic_arn"], "events": ["sns:Publish"]},
+                "event_source": {"arn": out["malware_findings_queue_arn"], "batch_size": 1, "enabled": True},
             }
         )
 

@@ -17,8 +17,8 @@ import secrets
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
-from gallery import exif, renditions, signals, storage
-from gallery.exceptions import FileTooLarge, ImageNotReady, InvalidImage
+from gallery import exif, renditions, scanning, signals, storage
+from gallery.exceptions import FileTooLarge, ImageNotReady, InvalidImage, MalwareFound, ScannerUnavailable
 from gallery.models import ImageItem
 from gallery.services.records import (
     Image,
@@ -110,6 +110,21 @@ def image_upload(
     except InvalidImage as exc:
         metrics.count("upload.rejected", reason=exc.code)
         raise
+
+    scanner = scanning.scanner_name()
+    if scanner in ("bucketav", "guardduty"):
+        # The external scanner scans objects under uploads/: the file takes the direct
+        # upload's path from there (status "scanning" until its finding arrives).
+        from gallery.services.uploads import upload_inline
+
+        return upload_inline(owner=owner, data=data, filename=filename, title=title, visibility=visibility)
+    if scanner != "none":
+        verdict = scanning.scan("inline", data)
+        if verdict.outcome == "infected":
+            metrics.count("upload.rejected", reason=MalwareFound.code)
+            raise MalwareFound(f"Malware found: {verdict.detail}. The file was not stored.")
+        if verdict.outcome != "clean":
+            raise ScannerUnavailable
 
     image_id = _new_id()
     created = now()

@@ -131,6 +131,38 @@ def upload_create(
     )
 
 
+def upload_inline(*, owner: str, data: bytes, filename: str, title: str, visibility: str) -> Image:
+    """A file sent through the web request while an external scanner (BucketAV, GuardDuty)
+    is on: it goes where that scanner looks (``uploads/``) with a record already
+    ``scanning``; the finding then runs the pipeline as for a direct upload."""
+    image_id = _new_id()
+    created = now()
+    key = storage.upload_key(image_id)
+    item = ImageItem(
+        image_id,
+        owner=owner,
+        created_at=created,
+        updated_at=created,
+        title=title,
+        original_filename=filename,
+        visibility=visibility,
+        status="scanning",
+        attention="scanning",
+        reason="Waiting for the malware scanner.",
+        original_key=key,
+        size=len(data),
+        renditions={},
+    )
+    item.save(condition=ImageItem.id.does_not_exist())
+    try:
+        storage.put_quarantined(key, data)  # opaque until scanned and checked
+    except Exception:
+        item.delete(add_version_condition=False)
+        raise
+    metrics.count("upload.inline_scanning")
+    return to_image(item, with_urls=False)
+
+
 # --------------------------------------------------------------------------- complete
 def upload_complete(*, image_id: str, owner: str) -> Image:
     """The client has sent the file. Where S3 announces new objects (GALLERY_UPLOAD_EVENTS,

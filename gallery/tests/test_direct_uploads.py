@@ -118,10 +118,10 @@ def test_the_presigned_post_allows_exactly_one_key_size_range_and_image_type(api
     ("body", "status", "code"),
     [
         ({"size": 0}, 400, None),
-        ({"size": 60 * 1024 * 1024}, 413, "file_too_large"),
-        ({"content_type": "text/html"}, 415, "unsupported_format"),
-        ({"content_type": "image/"}, 415, "unsupported_format"),
-        ({"content_type": "image/png\r\nX-Evil: 1"}, 415, "unsupported_format"),
+        ({"size": 60 * 1024 * 1024}, 400, "file_too_large"),
+        ({"content_type": "text/html"}, 400, "unsupported_format"),
+        ({"content_type": "image/"}, 400, "unsupported_format"),
+        ({"content_type": "image/png\r\nX-Evil: 1"}, 400, "unsupported_format"),
         ({"size": "lots"}, 400, None),
         ({"visibility": "everyone"}, 400, None),
         ({"title": "\ud800"}, 400, None),
@@ -179,7 +179,9 @@ def test_a_photo_goes_to_the_bucket_and_comes_out_ready(api, photo):
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/png", "not a picture"),
     ],
 )
-def test_non_images_and_mislabelled_files_are_rejected_with_nothing_kept(api, payload, declared, code_in_reason):
+def test_non_images_and_mislabelled_files_are_rejected_with_nothing_kept(
+    api, payload, declared, code_in_reason
+):
     started = api.start(size=len(payload), content_type=declared).json()
     api.send(started, payload)
     done = api.complete(started["id"])
@@ -409,7 +411,9 @@ def test_a_30_mb_photo_through_the_api_on_the_local_servers(client, user, local_
         headers=headers,
     ).json()
     fields = started["upload"]["fields"]
-    sent = requests.post(started["upload"]["url"], data=fields, files={"file": ("camera.jpg", data)}, timeout=120)
+    sent = requests.post(
+        started["upload"]["url"], data=fields, files={"file": ("camera.jpg", data)}, timeout=120
+    )
     assert sent.status_code in (200, 201, 204), sent.text
     done = client.post(f"/api/v1/uploads/{started['id']}/complete", headers=headers)
     assert done.status_code == 202 and done.json()["status"] == "ready"
@@ -417,3 +421,85 @@ def test_a_30_mb_photo_through_the_api_on_the_local_servers(client, user, local_
     assert (image["width"], image["height"], image["bytes"]) == (width, height, len(data))
     assert image["renditions"]["large"]["width"] == 2048
     assert storage.list_keys(f"uploads/{started['id']}/") == []
+
+
+# --------------------------------------------------------------------------- inline + scanner
+def _inline(client, user, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    token = token_create(user=user, name="inline").token
+    return client.post(
+        "/api/v1/images",
+        {"file": SimpleUploadedFile("small.jpg", data)},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_an_inline_upload_is_scanned_and_an_infected_file_never_stored(
+    client, user, stores, settings, make_jpeg, monkeypatch
+):
+    settings.GALLERY_SCANNER = "clamd"
+    _scanner(monkeypatch, scanning.Verdict("infected", "Eicar-Test-Signature"))
+    answer = _inline(client, user, make_jpeg())
+    assert answer.status_code == 422 and answer.json()["error"] == "malware_found"
+    assert "Eicar-Test-Signature" in answer.json()["detail"]
+    assert list(ImageItem.scan()) == []
+    assert storage.list_keys("") == []
+
+
+def test_an_inline_upload_waits_when_the_scanner_does_not_answer(
+    client, user, stores, settings, make_jpeg, monkeypatch
+):
+    settings.GALLERY_SCANNER = "clamd"
+    _scanner(monkeypatch, scanning.Verdict("error", "connection refused"))
+    answer = _inline(client, user, make_jpeg())
+    assert answer.status_code == 503 and answer.json()["error"] == "scanner_unavailable"
+    assert list(ImageItem.scan()) == []
+
+
+def test_an_inline_upload_with_an_external_scanner_waits_for_its_finding(
+    client, user, stores, settings, make_jpeg
+):
+    settings.GALLERY_SCANNER = "guardduty"
+    answer = _inline(client, user, make_jpeg())
+    assert answer.status_code == 201 and answer.json()["status"] == "scanning"
+    image_id = answer.json()["id"]
+    assert storage.list_keys("originals/") == []
+    uploads.upload_scanned(key=storage.upload_key(image_id), outcome="clean")
+    assert ImageItem.get(image_id).status == "ready"
+    assert storage.list_keys("uploads/") == []
+
+
+def test_findings_through_the_sqs_queue(api, settings, make_jpeg):
+    """In AWS, BucketAV's SNS message or GuardDuty's event arrive as an SQS record's body."""
+    settings.GALLERY_SCANNER = "bucketav"
+    started = api.upload(make_jpeg())
+    api.complete(started["id"])
+    message = {
+        "bucket": settings.GALLERY_BUCKET,
+        "key": started["upload"]["fields"]["key"],
+        "status": "clean",
+    }
+    envelope = {
+        "Type": "Notification",
+        "TopicArn": "arn:aws:sns:us-east-1:1:bucketav",
+        "Message": json.dumps(message),
+    }
+    event = {
+        "Records": [
+            {
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:1:scan-findings",
+                "body": json.dumps(envelope),
+            },
+            {
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:1:scan-findings",
+                "body": "not json",
+            },
+        ]
+    }
+    result = events.handle(event)
+    assert result["kind"] == "sqs:scan-findings"
+    assert result["result"] == {"findings": 1, "skipped": 0, "malformed": 1}
+    assert api.get(started["id"]).json()["status"] == "ready"

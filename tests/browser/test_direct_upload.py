@@ -35,7 +35,9 @@ def test_several_files_go_to_the_bucket_with_progress_and_a_summary(site, signed
     requests_to_bucket = []
     page.on(
         "request",
-        lambda r: requests_to_bucket.append(r.url) if r.method == "POST" and "/upload/" not in r.url else None,
+        lambda r: (
+            requests_to_bucket.append(r.url) if r.method == "POST" and "/upload/" not in r.url else None
+        ),
     )
     page.goto(f"{site}/upload/")
     # record every text the running count shows
@@ -62,7 +64,9 @@ def test_several_files_go_to_the_bucket_with_progress_and_a_summary(site, signed
     refused = page.locator(".upload-item.failed .state").inner_text()
     assert refused.startswith("Refused:") and "not a picture" in refused
     # the bytes went to the bucket's own origin, not through the site
-    assert len(requests_to_bucket) == 4 and all(u.startswith(storage.media_storage().endpoint_url) for u in requests_to_bucket)
+    assert len(requests_to_bucket) == 4 and all(
+        u.startswith(storage.media_storage().endpoint_url) for u in requests_to_bucket
+    )
     assert storage.list_keys("uploads/") == []
     # the thumbnails load, and the detail page of one opens from its link
     img = page.locator(".upload-item.ok img").first
