@@ -121,3 +121,38 @@ def test_admin_index_shows_moderation_to_moderators_only(stores, client, mod_cli
     staff = django_user_model.objects.create_user(username="staffer", password="x", is_staff=True)
     client.force_login(staff)
     assert "Images awaiting review" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "method,url,data",
+    [
+        ("get", "/admin/moderation/?state=<script>&cursor=!!!", None),
+        ("get", "/admin/moderation/?state=hidden&cursor=" + "A" * 600, None),
+        ("get", "/admin/moderation/%00%ff/", None),
+        ("get", "/admin/moderation/" + "x" * 300 + "/", None),
+        ("get", "/admin/moderation/audit/?cursor=garbage&action=<x>&moderator=abc&image=" + "z" * 5000, None),
+        ("get", "/admin/moderation/audit/?cursor=eyJpZCI6IDF9", None),
+        ("get", "/admin/moderation/audit.csv?action=nope&moderator=-1", None),
+        (
+            "post",
+            "/admin/moderation/",
+            {"action": "hide", "reason": "spam", "selected": ["", "\x00", "y" * 500]},
+        ),
+        ("post", "/admin/moderation/", {"action": "explode", "reason": "spam", "selected": ["a"]}),
+        ("post", "/admin/moderation/missing/", {"action": "remove", "reason": "spam", "note": "\x00\x01"}),
+    ],
+)
+def test_hostile_input_gets_an_answer_not_a_500(stores, mod_client, method, url, data):
+    response = (
+        getattr(mod_client, method)(url, data) if data is not None else getattr(mod_client, method)(url)
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "data", [{"reason": "spam", "note": "x" * 20000}, {"reason": "spam\x00"}, {"note": "\x00"}, {}]
+)
+def test_hostile_reports_get_a_4xx(stores, client, shared_image, data):
+    image = shared_image()
+    response = client.post(f"/report/{image.id}/", data)
+    assert 400 <= response.status_code < 500
