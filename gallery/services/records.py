@@ -33,8 +33,8 @@ STATUSES = (
     "quarantined",
     "failed",
     "deleting",
+    "removed",  # a moderator removed its files; the record stays (services/moderation.py)
 )
-STATUSES += ("removed",)  # a moderator removed its files; the record stays (services/moderation.py)
 STATUS_LABELS = {
     "awaiting_upload": "Waiting for the file",
     "scanning": "Checking the file",
@@ -45,6 +45,7 @@ STATUS_LABELS = {
     "quarantined": "Quarantined",
     "failed": "Processing failed",
     "deleting": "Being deleted",
+    "removed": "Removed by a moderator",
 }
 CUSTOM_PREFIX = "custom-"
 SAVE_ATTEMPTS = 5
