@@ -6,3 +6,7 @@ app_domain_name = "placeholder.execute-api.us-east-1.amazonaws.com"
 alarm_email     = null
 price_class     = "PriceClass_100"
 waf_rate_limit  = 1000
+
+# Malware scanning of uploads: GuardDuty Malware Protection for S3 on uploads/ (findings
+# reach the function through the scan-findings queue). terraform/README.md, "Malware scanning".
+scanner = "guardduty"
