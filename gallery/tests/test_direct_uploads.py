@@ -503,3 +503,31 @@ def test_findings_through_the_sqs_queue(api, settings, make_jpeg):
     assert result["kind"] == "sqs:scan-findings"
     assert result["result"] == {"findings": 1, "skipped": 0, "malformed": 1}
     assert api.get(started["id"]).json()["status"] == "ready"
+
+
+# --------------------------------------------------------------------------- the page's endpoints
+def test_the_upload_page_endpoints_take_the_same_path(client, user, other_user, stores, make_jpeg):
+    start = "/upload/start/"
+    body = {"filename": "a.jpg", "size": 10, "content_type": "image/jpeg"}
+    anonymous = client.post(start, body, content_type="application/json")
+    assert anonymous.status_code == 401 and anonymous.json()["error"] == "not_authenticated"
+    client.force_login(user)
+    assert client.post(start, b"[1]", content_type="application/json").status_code == 400
+    assert client.post(start, b"{", content_type="application/json").status_code == 400
+    assert client.post(start, {**body, "size": "10"}, content_type="application/json").status_code == 400
+    too_big = client.post(start, {**body, "size": 10**12}, content_type="application/json")
+    assert too_big.status_code == 413 and "limit" in too_big.json()["detail"]
+    data = make_jpeg()
+    started = client.post(start, {**body, "size": len(data)}, content_type="application/json").json()
+    early = client.post(f"/upload/{started['id']}/complete/")
+    assert early.status_code == 409 and early.json()["error"] == "upload_missing"
+    requests.post(
+        started["upload"]["url"], data=started["upload"]["fields"], files={"file": data}, timeout=30
+    )
+    done = client.post(f"/upload/{started['id']}/complete/")
+    assert done.status_code == 202 and done.json()["status"] == "ready" and done.json()["thumb_url"]
+    status = client.get(f"/upload/{started['id']}/status/")
+    assert status.json()["status"] == "ready" and status["Cache-Control"] == "no-store"
+    client.force_login(other_user)
+    assert client.get(f"/upload/{started['id']}/status/").status_code == 404
+    assert client.post(f"/upload/{started['id']}/complete/").status_code == 404
