@@ -83,6 +83,8 @@ def _move_renditions(item: ImageItem, moves: dict[str, str]) -> None:
 
 def _apply(item: ImageItem, action: str, reason: str | None) -> None:
     removed = item.status == "removed"
+    if item.status == "quarantined" and action not in ("remove", "hide"):
+        raise ModerationRefused("The scanner found malware in this upload: it can only be removed.")
     if action == "approve":
         if removed:
             raise ModerationRefused("A removed image cannot be approved: its files are gone.")

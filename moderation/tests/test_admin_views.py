@@ -95,6 +95,11 @@ def test_quarantined_queue_shows_the_reason_and_no_file(stores, mod_client, shar
     page = mod_client.get("/admin/moderation/?state=quarantined").content.decode()
     assert "Malware found: Eicar-Test-Signature" in page
     assert "<img" not in page.split('id="result_list"')[1]
+    assert "<img" not in mod_client.get(f"/admin/moderation/{image.id}/").content.decode()
+    mod_client.post(f"/admin/moderation/{image.id}/", {"action": "approve", "reason": "within_rules"})
+    assert gallery.image_get(image_id=image.id).moderation_state == "quarantined"
+    mod_client.post(f"/admin/moderation/{image.id}/", {"action": "remove", "reason": "malware"})
+    assert gallery.image_get(image_id=image.id).status == "removed"
 
 
 def test_audit_log_filters_and_exports_safe_csv(stores, mod_client, moderator, shared_image):
