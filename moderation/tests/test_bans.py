@@ -91,3 +91,30 @@ def test_staff_without_the_permission_cannot_ban(stores, client, user, django_us
     ban(client, user)
     user.refresh_from_db()
     assert user.is_active
+
+
+def test_ban_and_unban_buttons_on_the_user_page(stores, mod_client, user, shared_image):
+    image = shared_image()
+    page = mod_client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+    assert f"/admin/auth/user/{user.pk}/ban/" in page
+    form = mod_client.get(f"/admin/auth/user/{user.pk}/ban/").content.decode()
+    assert 'name="reason"' in form
+    mod_client.post(f"/admin/auth/user/{user.pk}/ban/", {"post": "yes", "reason": "spam", "note": "bot"})
+    user.refresh_from_db()
+    assert not user.is_active and gallery.image_get(image_id=image.id).hidden
+    page = mod_client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+    assert f"/admin/auth/user/{user.pk}/unban/" in page
+    mod_client.post(f"/admin/auth/user/{user.pk}/unban/", {"post": "yes", "reason": "appeal_granted"})
+    user.refresh_from_db()
+    assert user.is_active and not gallery.image_get(image_id=image.id).hidden
+
+
+def test_ban_button_needs_the_permission(stores, client, user, django_user_model):
+    staff = django_user_model.objects.create_user(username="staffer", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(f"/admin/auth/user/{user.pk}/ban/").status_code == 403
+    assert (
+        client.post(f"/admin/auth/user/{user.pk}/ban/", {"post": "yes", "reason": "spam"}).status_code == 403
+    )
+    user.refresh_from_db()
+    assert user.is_active
