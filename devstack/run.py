@@ -2,7 +2,10 @@
 
 Starts dynalite and s3rver (data under var/, kept between runs), creates the bucket and
 tables when missing, applies migrations, offers to create a first admin user, and serves
-the site at http://127.0.0.1:$PORT. Ctrl-C stops all of it.
+the site at http://127.0.0.1:$PORT. Ctrl-C stops all of it. The bucket gets the CORS rule
+that lets the site's pages POST direct uploads to it (as in AWS). With GALLERY_SCANNER=clamd
+(and no GALLERY_CLAMD_URL of one's own) clamd runs too, with the EICAR test signature
+(docs/scanning.md).
 
 This process supervises the others (devstack/servers.py): they die with it, even when it
 is killed with SIGKILL; when the web server or a store exits, everything stops with a

@@ -32,9 +32,10 @@ def s3(tmp_path_factory):
 
 
 def preflight(
-    servers: LocalServers, origin: str, method: str = "POST", headers: str = ""
+    servers, origin: str, method: str = "POST", headers: str = "", bucket: str = "media"
 ) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{servers.s3_url}/media", method="OPTIONS")
+    """The browser's CORS preflight for a request to ``bucket`` on ``servers.s3_url``."""
+    request = urllib.request.Request(f"{servers.s3_url}/{bucket}", method="OPTIONS")
     request.add_header("Origin", origin)
     request.add_header("Access-Control-Request-Method", method)
     if headers:

@@ -120,3 +120,43 @@ def test_ctrl_c_then_sigkill_then_web_server_exit(runs):
     assert run.finish() != 0
     assert "the web server exited" in run.output
     assert wait_gone(children.values()) == []
+
+
+def test_clamd_scanner_runs_clamd_and_the_bucket_lets_the_site_post(tmp_path):
+    """GALLERY_SCANNER=clamd make run: clamd is supervised with the rest and the web server
+    is pointed at it; the bucket answers the site's CORS preflight (and no other's)."""
+    from types import SimpleNamespace
+
+    from devstack import clamd as clamd_util
+    from devstack import run as run_module
+    from devstack.tests.test_clamd import require_clamd
+    from devstack.tests.test_cors import preflight
+
+    require_clamd()
+    env = {
+        "PORT": free_port(),
+        "DYNALITE_PORT": free_port(),
+        "S3RVER_PORT": free_port(),
+        "CLAMD_PORT": free_port(),
+        "GALLERY_SCANNER": "clamd",
+    }
+    run = Run(tmp_path / "var", env)
+    try:
+        children = run.wait_serving()
+        assert set(children) == {"dynalite", "s3rver", "clamd", "web"}
+        assert clamd_util.ping(env["CLAMD_PORT"])
+        assert (
+            procs.environ_value(children["web"], "GALLERY_CLAMD_URL")
+            == f"tcp://127.0.0.1:{env['CLAMD_PORT']}"
+        )
+
+        s3 = SimpleNamespace(s3_url=f"http://127.0.0.2:{env['S3RVER_PORT']}")
+        site = f"http://127.0.0.1:{env['PORT']}"
+        assert preflight(s3, site, "POST", bucket=run_module.LOCAL_BUCKET)[0] == 200
+        assert preflight(s3, "http://localhost:1", "POST", bucket=run_module.LOCAL_BUCKET)[0] == 403
+
+        run.proc.send_signal(signal.SIGINT)
+        assert run.finish() == 0, run.output
+        assert wait_gone(children.values()) == []
+    finally:
+        run.kill()
