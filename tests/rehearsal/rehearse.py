@@ -768,10 +768,32 @@ class Rehearsal:
             "the unlisted image is not in the review queue"
         )
         page = self.staff.get(f"/admin/moderation/{self.image}/")
-        r = self.staff.submit(page.own_form(), action="hide")
+        r = self.staff.submit(
+            page.own_form(), action="takedown", reason="violence", note="rehearsal takedown"
+        )
         assert r.status == 302, f"{r.status} {r.text[:500]}"
         hidden = self.staff.get("/admin/moderation/?state=hidden")
         assert self.image in hidden.text, "not in the hidden list"
+        history = self.staff.get(f"/admin/moderation/{self.image}/")
+        assert "rehearsal takedown" in history.text, "the audit log does not show the decision"
+        # the CDN invalidation request, for the function outside the VPC (its stream)
+        import boto3
+
+        table = self.env["PLATFORM_INVALIDATIONS_TABLE"]
+        dynamodb = boto3.client(
+            "dynamodb",
+            region_name=self.region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="check",
+            aws_secret_access_key="check",
+        )
+        items = [
+            i for i in dynamodb.scan(TableName=table)["Items"] if i.get("image_id", {}).get("S") == self.image
+        ]
+        assert items, "the takedown recorded no CDN invalidation request"
+        paths = [p["S"] for p in items[0]["paths"]["L"]]
+        assert any(p.startswith(f"/renditions/{self.image}") for p in paths), paths
+        return f"taken down; invalidation requested for {len(paths)} paths"
 
     def link_after_hide(self):
         stranger = self.browser("198.51.100.99")
