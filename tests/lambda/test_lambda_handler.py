@@ -138,11 +138,13 @@ def test_calls_that_skip_cloudfront_are_refused(app):
 
 
 # --------------------------------------------------------------------------- signed out
-def test_gallery_signed_out_redirects_to_login(app):
-    response = app.request("GET", "/")
+def test_signed_out_visitors_get_the_landing_page_and_pages_redirect_to_login(app):
+    landing = app.request("GET", "/")
+    assert landing.status == 200 and "text/html" in landing.headers["Content-Type"]
+    response = app.request("GET", "/upload/")
     assert response.status == 302
     # CloudFront's paths, without API Gateway's stage prefix
-    assert response.headers["Location"] == "/accounts/login/?next=/"
+    assert response.headers["Location"] == "/accounts/login/?next=/upload/"
 
 
 def test_unknown_page_is_404(app):
