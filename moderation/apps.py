@@ -12,3 +12,8 @@ class ModerationConfig(AppConfig):
         from moderation.panels import owner_panel
 
         panels.register(owner_panel)
+
+        from gallery import signals
+        from moderation.receivers import invalidate_unshared
+
+        signals.image_unshared.connect(invalidate_unshared, dispatch_uid="moderation.invalidate_unshared")

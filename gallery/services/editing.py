@@ -1,8 +1,9 @@
 """The owner's changes: title, caption, alt text, visibility; deleting an image."""
 
-from gallery import signals
+from gallery import signals, storage
 from gallery.exceptions import ImageNotFound
 from gallery.models import ImageItem
+from gallery.services.moderation import copy_renditions_to_new_keys, point_renditions_at
 from gallery.services.pipeline import remove_everything
 from gallery.services.records import (
     SHARED,
@@ -11,6 +12,7 @@ from gallery.services.records import (
     get_item,
     public_feed,
     queue_if_shared,
+    renditions_of,
     to_image,
 )
 from gallery.services.text import clean_alt_text, clean_caption, clean_title, clean_visibility
@@ -55,7 +57,25 @@ def image_update(
         item.public_feed = public_feed(item)
         return previous
 
-    item, previous = change_image(image_id, apply, owner=owner)
+    # Made private: while shared, its renditions had lasting unsigned CDN URLs (link
+    # previews, open tabs). They move to fresh keys, so those URLs find nothing at the
+    # origin; the CDN's cached copies go through the image_unshared receivers' invalidation.
+    moves = {}
+    if visibility == "private":
+        current = get_item(image_id, owner)
+        if current.visibility in SHARED and not current.hidden and current.status == "ready":
+            moves = copy_renditions_to_new_keys(image_id)
+
+    def apply_and_move(item: ImageItem) -> str:
+        previous = apply(item)
+        if moves and previous in SHARED and item.visibility not in SHARED:
+            point_renditions_at(item, moves)
+        return previous
+
+    item, previous = change_image(image_id, apply_and_move, owner=owner)
+    if moves:  # the old keys, or the unused copies if the move did not happen
+        kept = {r["key"] for r in renditions_of(item).values()}
+        storage.delete_keys([k for k in (*moves, *moves.values()) if k not in kept])
     image = to_image(item)
     if image.visibility != previous:
         if image.visibility in SHARED and previous not in SHARED:

@@ -57,7 +57,7 @@ def _settle(item: ImageItem) -> None:
         item.moderation_state = "pending_review"
 
 
-def _new_keys(image_id: str) -> dict[str, str]:
+def copy_renditions_to_new_keys(image_id: str) -> dict[str, str]:
     """Copy every rendition to a fresh key: {old key: new key}.
 
     Hiding moves the files: URLs handed out before (signed ones, and the unsigned CDN URLs
@@ -74,7 +74,7 @@ def _new_keys(image_id: str) -> dict[str, str]:
     return moves
 
 
-def _move_renditions(item: ImageItem, moves: dict[str, str]) -> None:
+def point_renditions_at(item: ImageItem, moves: dict[str, str]) -> None:
     files = renditions_of(item)
     for r in files.values():
         r["key"] = moves.get(r["key"], r["key"])
@@ -128,13 +128,13 @@ def image_moderate(*, image_id: str, action: str, reason: str | None = None) -> 
     if action not in MODERATION_ACTIONS:
         raise GalleryError(f"Unknown moderation action {action!r}.")
 
-    moves = _new_keys(image_id) if action == "hide" else {}
+    moves = copy_renditions_to_new_keys(image_id) if action == "hide" else {}
 
     def apply(item: ImageItem) -> tuple[dict, bool]:
         before, was_hidden = moderation_snapshot(item), bool(item.hidden)
         _apply(item, action, reason)
         if moves and not was_hidden:
-            _move_renditions(item, moves)
+            point_renditions_at(item, moves)
         item.public_feed = public_feed(item)
         return before, was_hidden
 
