@@ -61,9 +61,7 @@ def _smooth_jpeg(path: Path, width: int, height: int) -> None:
 
 
 def _gif(path: Path, frames: int, side: int) -> None:
-    from PIL import Image
-
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw
 
     images = []
     for i in range(frames):

@@ -13,6 +13,10 @@ def invalidate_unshared(sender, image, **kwargs):
     from moderation.services.invalidations import request_invalidation
 
     try:
-        request_invalidation(image_id=image.id, paths=image_file_paths(image_id=image.id), requested_by="owner")
+        request_invalidation(
+            image_id=image.id, paths=image_file_paths(image_id=image.id), requested_by="owner"
+        )
     except Exception:  # the image is private already; a cached copy ages out at worst
-        log.exception("could not request the CDN invalidation of an unshared image", extra={"image_id": image.id})
+        log.exception(
+            "could not request the CDN invalidation of an unshared image", extra={"image_id": image.id}
+        )

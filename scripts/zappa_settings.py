@@ -168,7 +168,11 @@ COMMON = {
 }
 # A Lambda request carries at most 6 MB: larger files go straight to S3 (POST
 # /api/v1/uploads), and the bucket's ObjectCreated event runs the pipeline.
-STAGE_ENV = {"LOG_LEVEL": "INFO", "GALLERY_MAX_INLINE_UPLOAD_BYTES": "4000000", "GALLERY_UPLOAD_EVENTS": "true"}
+STAGE_ENV = {
+    "LOG_LEVEL": "INFO",
+    "GALLERY_MAX_INLINE_UPLOAD_BYTES": "4000000",
+    "GALLERY_UPLOAD_EVENTS": "true",
+}
 
 
 def values(outputs: dict) -> dict:
