@@ -530,6 +530,7 @@ class Rehearsal:
         s("short link answers 302 on the public origin", self.short_link)
         s("share page: og:image, every link on the public origin", self.share_page)
         s("QR code encodes the public origin", self.qr_code)
+        s("a visitor reports the image from its share page", self.report)
         s("operator: a staff user (signs up, then zappa invoke --raw grants staff)", self.make_staff)
         s("staff hides the image in the admin", self.staff_hides)
         s("the short link of a hidden image answers 404", self.link_after_hide)
@@ -728,6 +729,16 @@ class Rehearsal:
         assert EXECUTE_API not in r.text
         return f"og:image on {urlsplit(og.group(1)).netloc}"
 
+    def report(self):
+        page = self.visitor.get(self.share_target)
+        form = page.form("/report/")
+        r = self.visitor.submit(form, reason="violence", note="rehearsal report")
+        assert r.status in (200, 302), f"{r.status} {r.text[:300]}"
+        if r.status == 302:
+            r = self.visitor.get(r.location)
+        assert "report" in r.text.lower(), r.text[:300]
+        return f"-> {r.status}"
+
     def qr_code(self):
         r = self.user.get(f"/s/{self.code}/qr.svg")
         assert r.status == 200 and "svg" in r.headers.get("content-type", ""), r.status
@@ -763,9 +774,9 @@ class Rehearsal:
             r.status,
             r.location,
         )
-        queue = self.staff.get("/admin/moderation/")
+        queue = self.staff.get("/admin/moderation/?state=reported")
         assert queue.status == 200 and self.image in queue.text, (
-            "the unlisted image is not in the review queue"
+            "the reported image is not in the reported queue"
         )
         page = self.staff.get(f"/admin/moderation/{self.image}/")
         r = self.staff.submit(
