@@ -204,7 +204,17 @@ def detail(request, image_id):
     if request.GET.get("view") == "1":
         # The viewer: the image large, with previous / next / close as plain links
         # (viewer.js adds the keys, swipes and full screen).
-        return render(request, "gallery/viewer.html", {"image": image, "newer": newer, "older": older})
+        detail_url = reverse("gallery:detail", args=[image.id])
+        return render(
+            request,
+            "gallery/viewer.html",
+            {
+                "image": image,
+                "close_url": detail_url,
+                "prev_url": newer and f"{reverse('gallery:detail', args=[newer])}?view=1",
+                "next_url": older and f"{reverse('gallery:detail', args=[older])}?view=1",
+            },
+        )
     return _detail_page(request, image, newer=newer, older=older)
 
 

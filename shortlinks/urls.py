@@ -11,4 +11,5 @@ urlpatterns = [
     path("i/<str:image_id>/", views.share, name="share"),
     path("images/<str:image_id>/links/", views.create, name="create"),
     path("public/", views.public, name="public"),
+    path("public/<str:image_id>/", views.public_view, name="public_view"),
 ]

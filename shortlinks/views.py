@@ -5,6 +5,8 @@ Every answer of /s/<code> that is not a redirect or a password form is the same 
 byte for byte and header for header, so a code reveals nothing about why it failed.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -109,6 +111,18 @@ def share(request, image_id):
         image = services.share_get(image_id=image_id, grant_code=code, viewer=viewer)
     except ShortLinkNotFound:
         return not_found(request)
+    # The grant travels in the viewer's links too, for visitors whose browser keeps no cookie.
+    query_grant = from_query if from_query and grants.grant_read(from_query, image_id=image_id) else None
+    grant_query = f"{urlencode({grants.QUERY: query_grant})}&" if query_grant else ""
+    share_url = reverse("shortlinks:share", args=[image.id])
+    if request.GET.get("view") == "1":
+        # One image, large: no neighbours, only close (Esc) and full screen (viewer.js).
+        response = render(
+            request,
+            "gallery/viewer.html",
+            {"image": image, "shared": True, "close_url": f"{share_url}?{grant_query}".rstrip("?&")},
+        )
+        return _no_store(response)
     preview = image.large or image.medium or image.thumb
     og_image = image.medium or image.large or image.thumb
     short_path = (
@@ -120,9 +134,15 @@ def share(request, image_id):
     response = render(
         request,
         "shortlinks/share.html",
-        {"image": image, "preview": preview, "og_image": og_image, "page_url": page_url},
+        {
+            "image": image,
+            "preview": preview,
+            "og_image": og_image,
+            "page_url": page_url,
+            "viewer_url": f"{share_url}?{grant_query}view=1",
+        },
     )
-    if code and from_query and grants.grant_read(from_query, image_id=image_id) == code:
+    if code and query_grant and grants.grant_read(query_grant, image_id=image_id) == code:
         _remember_grant(response, image.id, from_query)
     # File URLs in the page are short-lived signatures, and the owner can unshare at any time.
     return _no_store(response)
@@ -139,6 +159,30 @@ def public(request):
         request,
         "gallery/public.html",
         {"images": page.images, "next_cursor": page.next_cursor, "is_first_page": cursor is None},
+    )
+    return _no_store(response)
+
+
+@require_GET
+def public_view(request, image_id):
+    """The public gallery's viewer: one image large, previous and next walk the public
+    feed (its sparse index). Anything not in the public gallery is the one 404."""
+    try:
+        image = gallery.image_get_public(image_id=image_id)
+    except ImageNotFound:
+        return not_found(request)
+    newer, older = gallery.image_neighbours_public(image=image)
+    response = render(
+        request,
+        "gallery/viewer.html",
+        {
+            "image": image,
+            "shared": True,
+            "close_url": reverse("shortlinks:public"),
+            "page_url": reverse("shortlinks:share", args=[image.id]),
+            "prev_url": newer and reverse("shortlinks:public_view", args=[newer]),
+            "next_url": older and reverse("shortlinks:public_view", args=[older]),
+        },
     )
     return _no_store(response)
 

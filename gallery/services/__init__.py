@@ -28,10 +28,12 @@ from gallery.services.moderation import (
 from gallery.services.pipeline import image_process, image_retry, image_upload, named_specs
 from gallery.services.queries import (
     image_get,
+    image_get_public,
     image_list,
     image_list_moderation,
     image_list_public,
     image_neighbours,
+    image_neighbours_public,
 )
 from gallery.services.records import (
     SHARED,
@@ -65,10 +67,12 @@ __all__ = [
     "image_delete",
     "image_file_paths",
     "image_get",
+    "image_get_public",
     "image_list",
     "image_list_moderation",
     "image_list_public",
     "image_neighbours",
+    "image_neighbours_public",
     "image_moderate",
     "image_process",
     "image_retry",

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from gallery.exceptions import InvalidCursor
+from gallery.exceptions import ImageNotFound, InvalidCursor
 from gallery.models import ImageItem
 from gallery.services.records import (
     STATUSES,
@@ -138,17 +138,35 @@ def image_list_moderation(
 def image_neighbours(*, image: Image) -> tuple[str | None, str | None]:
     """The ids of the owner's next newer and next older image (for the viewer's previous
     and next): two one-item Queries on the owner index from this image's created_at."""
-    index = ImageItem.owner_index
+    return _neighbours(ImageItem.owner_index, image.owner, image.created_at)
+
+
+def image_get_public(*, image_id: str) -> Image:
+    """An image of the public gallery (ready, public, approved, visible); ImageNotFound
+    for anything else, decided before any URL is signed."""
+    item = get_item(image_id)
+    if item.public_feed != "public":
+        raise ImageNotFound
+    return to_image(item)
+
+
+def image_neighbours_public(*, image: Image) -> tuple[str | None, str | None]:
+    """The ids of the next newer and next older image of the public gallery: two one-item
+    Queries on the sparse public index, so private or unapproved images never appear."""
+    return _neighbours(ImageItem.public_index, "public", image.created_at)
+
+
+def _neighbours(index, hash_value: str, created_at: datetime) -> tuple[str | None, str | None]:
     newer = index.query(
-        image.owner,
-        ImageItem.created_at > image.created_at,
+        hash_value,
+        ImageItem.created_at > created_at,
         scan_index_forward=True,
         limit=1,
         attributes_to_get=["id"],
     )
     older = index.query(
-        image.owner,
-        ImageItem.created_at < image.created_at,
+        hash_value,
+        ImageItem.created_at < created_at,
         scan_index_forward=False,
         limit=1,
         attributes_to_get=["id"],
