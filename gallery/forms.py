@@ -73,9 +73,24 @@ class GalleryFilterForm(forms.Form):
             ("removed", "Removed by a moderator"),
         ],
     )
-    sort = forms.ChoiceField(
-        required=False, choices=[("newest", "Newest first"), ("oldest", "Oldest first")], label="Sort"
+    uploaded_from = forms.DateField(
+        required=False, label="Uploaded from", widget=forms.DateInput(attrs={"type": "date"})
     )
+    uploaded_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("taken_newest", "Date taken, newest first"),
+            ("taken_oldest", "Date taken, oldest first"),
+        ],
+        label="Sort",
+    )
+
+    @property
+    def by_date_taken(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("sort", "").startswith("taken_")
 
 
 BULK_ACTIONS = {

@@ -29,6 +29,17 @@ class OwnerIndex(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class OwnerTakenIndex(GlobalSecondaryIndex):
+    """Sparse: an owner's photos by the date taken (EXIF), for those that have one."""
+
+    class Meta:
+        index_name = "owner-taken-index"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    taken_at = UnicodeAttribute(range_key=True)
+
+
 class ModerationIndex(GlobalSecondaryIndex):
     """Sparse: only images with a moderation_state are in the moderation queue."""
 
@@ -110,12 +121,16 @@ class ImageItem(Model):
     search_text = UnicodeAttribute(null=True)
     # Camera details read from the original's EXIF before renditions strip it (never GPS).
     photo = MapAttribute(null=True)
+    # photo["taken_at"] (camera local time, "2024-05-01T10:20:00"), set only when the photo
+    # has a date taken: the sparse owner-taken-index sorts by it.
+    taken_at = UnicodeAttribute(null=True)
 
     upload_expires_at = UTCDateTimeAttribute(null=True)  # a direct upload's presigned POST ends
 
     version = VersionAttribute()
 
     owner_index = OwnerIndex()
+    owner_taken_index = OwnerTakenIndex()
     moderation_index = ModerationIndex()
     public_index = PublicIndex()
     attention_index = AttentionIndex()

@@ -40,18 +40,28 @@ def index(request):
     form = GalleryFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
+    narrowing = {
+        "visibility": filters.get("visibility"),
+        "status": filters.get("status"),
+        "search": filters.get("q"),
+        "uploaded_from": filters.get("uploaded_from"),
+        "uploaded_to": filters.get("uploaded_to"),
+    }
     try:
         page = services.image_list(
             owner=_owner(request),
             cursor=request.GET.get("cursor"),
             sort=filters.get("sort", "newest"),
-            visibility=filters.get("visibility"),
-            status=filters.get("status"),
-            search=filters.get("q"),
+            **narrowing,
         )
     except GalleryError:
         return redirect("gallery:index")
-    query = urlencode(filters)
+    # Photos without a date taken are not in that order's index: say how many, once.
+    without_date = None
+    if form.by_date_taken and not request.GET.get("cursor"):
+        without_date = services.image_count_without_date(owner=_owner(request), **narrowing)
+    params = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
+    query = urlencode(params)
     selecting = request.GET.get("select") in ("1", "all")
     return render(
         request,
@@ -62,6 +72,8 @@ def index(request):
             "is_first_page": not request.GET.get("cursor"),
             "filter_form": form,
             "filtered": bool(set(filters) - {"sort"}),
+            "without_date": without_date,
+            "upload_order_query": urlencode({k: v for k, v in params.items() if k != "sort"}),
             "query": query,
             "selecting": selecting,
             "select_all": request.GET.get("select") == "all",

@@ -27,6 +27,7 @@ from gallery.services.moderation import (
 )
 from gallery.services.pipeline import image_process, image_retry, image_upload, named_specs
 from gallery.services.queries import (
+    image_count_without_date,
     image_get,
     image_get_public,
     image_list,
@@ -64,6 +65,7 @@ __all__ = [
     "gallery_stores_check",
     "gallery_stores_ensure",
     "image_appeal",
+    "image_count_without_date",
     "image_delete",
     "image_file_paths",
     "image_get",

@@ -233,19 +233,21 @@ def run_pipeline(item: ImageItem, specs: dict[str, str], existing: dict, data: b
     item.format, item.mime = info.format, info.mime
     item.width, item.height, item.frames = info.width, info.height, info.frames
     item.renditions = files
-    item.photo = exif.photo_details(data) or None  # read before the renditions strip it
+    photo = exif.photo_details(data)  # read before the renditions strip it
+    item.photo = photo or None
+    item.taken_at = photo.get("taken_at")  # only then in the sparse owner-taken-index
     item.updated_at = now()
     item.public_feed = public_feed(item)
     with metrics.timed("pipeline.save"):
         if not save_versioned(item):
-            return _merge_result(image_id, info, files)
+            return _merge_result(image_id, info, files, photo=photo)
     if stale:
         storage.delete_keys(stale)
     log.info("image processed", extra={"image_id": image_id, "renditions": len(files)})
     return to_image(item)
 
 
-def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict) -> Image:
+def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict, *, photo: dict) -> Image:
     """Someone saved the record while the pipeline ran (the owner renamed it, a moderator
     hid it, or a duplicate event finished first). Their change stays; the pipeline's
     result is applied on top of the fresh record, never over it."""
@@ -258,6 +260,7 @@ def _merge_result(image_id: str, info: renditions.ImageInfo, files: dict) -> Ima
         fresh.format, fresh.mime = info.format, info.mime
         fresh.width, fresh.height, fresh.frames = info.width, info.height, info.frames
         fresh.renditions = merged
+        fresh.photo, fresh.taken_at = photo or None, photo.get("taken_at")
         fresh.public_feed = public_feed(fresh)
 
     item, _ = change_image(image_id, apply)

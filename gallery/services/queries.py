@@ -7,9 +7,10 @@ that encodes the last key of the page.
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
+from django.utils import timezone
 
 from gallery.exceptions import ImageNotFound, InvalidCursor
 from gallery.models import ImageItem
@@ -34,12 +35,18 @@ def image_get(*, image_id: str, owner: str | None = None, with_urls: bool = True
 
 
 def encode_cursor(item: ImageItem) -> str:
-    raw = json.dumps({"id": item.id, "c": item.created_at.strftime(_TIME_FORMAT)})
+    """The last key of a page, opaque: the id, created_at and, if set, taken_at (the range
+    key of the owner-taken-index)."""
+    fields = {"id": item.id, "c": item.created_at.strftime(_TIME_FORMAT)}
+    if getattr(item, "taken_at", None):
+        fields["t"] = item.taken_at
+    raw = json.dumps(fields)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, hash_name: str, hash_value: str) -> dict:
-    """The DynamoDB start key of a cursor; InvalidCursor for anything we did not make."""
+def decode_cursor(cursor: str, hash_name: str, hash_value: str, range_name: str = "created_at") -> dict:
+    """The DynamoDB start key of a cursor for an index whose range key is ``range_name``
+    (``created_at`` or ``taken_at``); InvalidCursor for anything we did not make."""
     try:
         if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
             raise ValueError
@@ -49,9 +56,17 @@ def decode_cursor(cursor: str, hash_name: str, hash_value: str) -> dict:
         if not (well_formed_id(image_id) and isinstance(created, str)):
             raise ValueError
         datetime.strptime(created, _TIME_FORMAT)
+        if range_name == "taken_at":
+            taken = raw["t"]
+            if not isinstance(taken, str):
+                raise ValueError
+            datetime.fromisoformat(taken)
+            range_value = taken
+        else:
+            range_value = created
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise InvalidCursor from None
-    return {"id": {"S": image_id}, hash_name: {"S": hash_value}, "created_at": {"S": created}}
+    return {"id": {"S": image_id}, hash_name: {"S": hash_value}, range_name: {"S": range_value}}
 
 
 def _page(
@@ -62,16 +77,19 @@ def _page(
     limit: int | None,
     *,
     newest_first: bool = True,
+    range_key_condition=None,
     filter_condition=None,
+    range_name: str = "created_at",
 ) -> ImagePage:
     limit = max(1, min(int(limit or settings.GALLERY_PAGE_SIZE), 100))
-    start = decode_cursor(cursor, hash_name, hash_value) if cursor else None
+    start = decode_cursor(cursor, hash_name, hash_value, range_name) if cursor else None
     # One more than a page tells whether a next page exists without an empty last page.
     # With a filter, PynamoDB keeps reading pages of the index until it has that many
     # matches (DynamoDB applies the filter after reading); the cursor is still the last key.
     items = list(
         index.query(
             hash_value,
+            range_key_condition=range_key_condition,
             scan_index_forward=not newest_first,
             limit=limit + 1,
             last_evaluated_key=start,
@@ -83,8 +101,43 @@ def _page(
     return ImagePage(images=[to_image(i) for i in items[:limit]], next_cursor=next_cursor)
 
 
-SORTS = ("newest", "oldest")
+# Upload date (the owner-created-index) or date taken (the sparse owner-taken-index).
+SORTS = ("newest", "oldest", "taken_newest", "taken_oldest")
 SEARCH_MAX = 100
+
+
+def _day_bounds(uploaded_from: date | None, uploaded_to: date | None):
+    """The first and the last instant of those days, in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    low = datetime.combine(uploaded_from, time.min, zone) if uploaded_from else None
+    high = datetime.combine(uploaded_to, time.max, zone) if uploaded_to else None
+    if low and high and low > high:
+        low, high = (
+            datetime.combine(uploaded_to, time.min, zone),
+            datetime.combine(uploaded_from, time.max, zone),
+        )
+    return low, high
+
+
+def _uploaded_condition(low: datetime | None, high: datetime | None):
+    if low and high:
+        return ImageItem.created_at.between(low, high)
+    if low:
+        return ImageItem.created_at >= low
+    if high:
+        return ImageItem.created_at <= high
+    return None
+
+
+def _filters(visibility: str | None, status: str | None, search: str | None):
+    condition = None
+    if visibility in VISIBILITIES:
+        condition = _and(condition, ImageItem.visibility == visibility)
+    if status in STATUSES:
+        condition = _and(condition, ImageItem.status == status)
+    for word in (search or "")[:SEARCH_MAX].lower().split()[:5]:
+        condition = _and(condition, ImageItem.search_text.contains(word))
+    return condition
 
 
 def image_list(
@@ -96,18 +149,34 @@ def image_list(
     visibility: str | None = None,
     status: str | None = None,
     search: str | None = None,
+    uploaded_from: date | None = None,
+    uploaded_to: date | None = None,
 ) -> ImagePage:
-    """The owner's images: a Query on the (owner, created_at) index, newest or oldest
-    first (``ScanIndexForward``). ``visibility``, ``status`` and ``search`` (words in the
-    title, caption or file name, any case) narrow it with a filter expression on that same
-    Query: it reads only this owner's partition of the index, never the table."""
-    condition = None
-    if visibility in VISIBILITIES:
-        condition = _and(condition, ImageItem.visibility == visibility)
-    if status in STATUSES:
-        condition = _and(condition, ImageItem.status == status)
-    for word in (search or "")[:SEARCH_MAX].lower().split()[:5]:
-        condition = _and(condition, ImageItem.search_text.contains(word))
+    """The owner's images, never a Scan:
+
+    - by upload date (``newest``, ``oldest``): a Query on the (owner, created_at) index;
+      ``uploaded_from`` / ``uploaded_to`` (days, inclusive) are its key condition
+      (``BETWEEN``), so only those days are read;
+    - by date taken (``taken_newest``, ``taken_oldest``): a Query on the sparse (owner,
+      taken_at) index, which holds only photos with a date taken (count the others with
+      ``image_count_without_date``); the upload days are a filter there.
+
+    ``visibility``, ``status`` and ``search`` (words in the title, caption or file name,
+    any case) are a filter expression on that same Query: it reads only this owner's
+    partition of the index, never the table."""
+    condition = _filters(visibility, status, search)
+    uploaded = _uploaded_condition(*_day_bounds(uploaded_from, uploaded_to))
+    if sort in ("taken_newest", "taken_oldest"):
+        return _page(
+            ImageItem.owner_taken_index,
+            "owner",
+            owner,
+            cursor,
+            limit,
+            newest_first=sort == "taken_newest",
+            filter_condition=_and(condition, uploaded) if uploaded is not None else condition,
+            range_name="taken_at",
+        )
     return _page(
         ImageItem.owner_index,
         "owner",
@@ -115,6 +184,27 @@ def image_list(
         cursor,
         limit,
         newest_first=sort != "oldest",
+        range_key_condition=uploaded,
+        filter_condition=condition,
+    )
+
+
+def image_count_without_date(
+    *,
+    owner: str,
+    visibility: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    uploaded_from: date | None = None,
+    uploaded_to: date | None = None,
+) -> int:
+    """How many of the owner's images (with the same filters) have no date taken, so are
+    not in the owner-taken-index: a counting Query (``Select=COUNT``) on the owner index.
+    It reads the owner's partition (or those upload days), so call it once, not per page."""
+    condition = _and(_filters(visibility, status, search), ImageItem.taken_at.does_not_exist())
+    return ImageItem.owner_index.count(
+        owner,
+        range_key_condition=_uploaded_condition(*_day_bounds(uploaded_from, uploaded_to)),
         filter_condition=condition,
     )
 

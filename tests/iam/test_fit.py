@@ -38,7 +38,7 @@ def _stores_check():
 
 
 def _app_slice(owner, jpeg):
-    """Upload, list, share, resolve a short link, look at the image, delete it."""
+    """Upload, list (by upload date and by date taken), share, resolve a short link, look at the image, delete it."""
     from gallery import services as gallery
     from shortlinks import services as shortlinks
 
@@ -47,6 +47,8 @@ def _app_slice(owner, jpeg):
     )
     assert image.status == "ready"
     assert [i.id for i in gallery.image_list(owner=owner).images] == [image.id]
+    assert gallery.image_list(owner=owner, sort="taken_newest").images == []  # owner-taken-index
+    assert gallery.image_count_without_date(owner=owner) == 1
     link = shortlinks.shortlink_create(image_id=image.id, owner=owner)
     assert shortlinks.shortlink_resolve(code=link.code)
     shown = gallery.image_get(image_id=image.id, owner=owner)  # with URLs: presigned GETs
