@@ -173,3 +173,14 @@ def test_gallery_page_keeps_upload_days_in_its_links(client, user, uploads):
     titles = [t for t in ("n0", "n1", "n2") if f'<span class="card-title">{t}</span>' in html]
     assert titles == ["n0", "n1"]  # not n2, uploaded in March
     assert 'value="2025-01-01"' in html and 'value="2025-02-28"' in html
+
+
+def test_reprocessing_an_older_image_gives_it_its_date_taken(photos):
+    """Images uploaded before the index existed: a forced re-run reads the original again."""
+    owner, (may, *_) = photos
+    item = ImageItem.get(may.id, consistent_read=True)
+    item.taken_at = None
+    item.save()
+    assert may.id not in ids(services.image_list(owner=owner, sort="taken_newest"))
+    services.image_process(image_id=may.id, force=True)
+    assert ids(services.image_list(owner=owner, sort="taken_newest"))[0] == may.id
