@@ -44,7 +44,7 @@ run "tables_follow_the_shared_definition" {
       DATABASE_CONN_MAX_AGE              = "300"
       ORIGIN_VERIFY_HEADER               = output.origin_verify_header
       AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
-      GALLERY_SCANNER                    = "none"
+      GALLERY_SCANNER                    = "guardduty"
     })
     error_message = "lambda_environment is the hand-off to Zappa, in the app's variable names."
   }
@@ -95,7 +95,7 @@ run "production_settings" {
   }
 }
 
-run "takedown_invalidator_and_no_scanner_by_default" {
+run "takedown_invalidator_and_guardduty_scanning" {
   command = apply
 
   assert {
@@ -109,7 +109,7 @@ run "takedown_invalidator_and_no_scanner_by_default" {
   }
 
   assert {
-    condition     = output.scanner == "none" && output.malware_findings_queue_arn == null && output.malware_findings_topic_arn == null
-    error_message = "terraform.tfvars chooses no scanner: no findings queue for Zappa."
+    condition     = output.scanner == "guardduty" && output.malware_findings_queue_arn != null && output.malware_findings_topic_arn == null
+    error_message = "terraform.tfvars chooses GuardDuty: its findings reach Zappa through the findings queue, no topic."
   }
 }

@@ -44,7 +44,7 @@ run "tables_follow_the_shared_definition" {
       DATABASE_CONN_MAX_AGE              = "0"
       ORIGIN_VERIFY_HEADER               = output.origin_verify_header
       AWS_S3_US_EAST_1_REGIONAL_ENDPOINT = "regional"
-      GALLERY_SCANNER                    = "none"
+      GALLERY_SCANNER                    = "guardduty"
     })
     error_message = "lambda_environment is the hand-off to Zappa, in the app's variable names."
   }
@@ -94,7 +94,7 @@ run "role_and_log_group_are_for_the_zappa_dev_function" {
   }
 }
 
-run "takedown_invalidator_and_no_scanner_by_default" {
+run "takedown_invalidator_and_guardduty_scanning" {
   command = apply
 
   assert {
@@ -108,7 +108,7 @@ run "takedown_invalidator_and_no_scanner_by_default" {
   }
 
   assert {
-    condition     = output.scanner == "none" && output.malware_findings_queue_arn == null && output.malware_findings_topic_arn == null
-    error_message = "terraform.tfvars chooses no scanner: no findings queue for Zappa."
+    condition     = output.scanner == "guardduty" && output.malware_findings_queue_arn != null && output.malware_findings_topic_arn == null
+    error_message = "terraform.tfvars chooses GuardDuty: its findings reach Zappa through the findings queue, no topic."
   }
 }
