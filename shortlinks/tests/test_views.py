@@ -239,7 +239,7 @@ def test_public_gallery_lists_public_images_only_newest_first_paged(
     assert first.status_code == 200
     assert "pub2" in page and "pub1" in page and "pub0" not in page and "secret" not in page
     assert "unapproved" not in page
-    assert f"/i/{public[2].id}/" in page
+    assert f"/public/{public[2].id}/" in page  # each card opens the public viewer
     cursor = first.context["next_cursor"]
     second = client.get(f"/public/?cursor={cursor}").content.decode()
     assert "pub0" in second and "pub2" not in second
