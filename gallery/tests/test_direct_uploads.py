@@ -295,7 +295,7 @@ def test_a_failed_pipeline_is_brought_forward_by_reprocess(api, make_jpeg, monke
     image = api.get(started["id"]).json()
     assert image["status"] == "failed" and "OSError" in image["reason"]
     monkeypatch.setattr(pipeline, "run_pipeline", real)
-    call_command("reprocess", started["id"])
+    call_command("reprocess", "--", started["id"])  # ids may start with "-"
     assert f"{started['id']}: ready" in capsys.readouterr().out
     assert api.get(started["id"]).json()["status"] == "ready"
 

@@ -2,9 +2,6 @@
 its sparse index) and the share page's (one image, no neighbours). Never anything of a
 private or unapproved image, never photo details."""
 
-import re
-from html import unescape
-
 import pytest
 
 from gallery import services
@@ -82,28 +79,3 @@ def test_share_page_viewer_is_one_image_with_close(client, feed):
 
 def test_share_viewer_of_a_private_image_is_404(client, feed):
     assert client.get(f"/i/{feed[1].id}/?view=1").status_code == 404
-
-
-def test_share_viewer_keeps_the_grant_of_an_unlisted_link(client, feed):
-    from shortlinks import services as links
-
-    image = feed[3]
-    link = links.shortlink_create_default(image_id=image.id, owner=image.owner)
-    share = client.get(f"/s/{link.code}")
-    assert share.status_code == 302
-    client.cookies.clear()  # a browser that keeps no cookie: the grant is in the query only
-    html = client.get(share["Location"]).content.decode()
-    viewer_url = html_unescape(
-        re.search(r'id="open-viewer"[^>]*?href="([^"]+)"|href="([^"]+)" id="open-viewer"', html)
-    )
-    assert "g=" in viewer_url and "view=1" in viewer_url
-    viewer = client.get(viewer_url)
-    assert viewer.status_code == 200
-    close = html_unescape(re.search(r'id="viewer-close" href="([^"]+)"', viewer.content.decode()))
-    assert client.get(close).status_code == 200 and "view=1" not in close
-    client.cookies.clear()
-    assert client.get(f"/i/{image.id}/?view=1").status_code == 404  # no grant, no viewer
-
-
-def html_unescape(match) -> str:
-    return unescape(next(g for g in match.groups() if g))

@@ -54,6 +54,7 @@ def site(live_server, local_stores):
     from devstack.servers import CORS_ALLOWED_HEADERS, CORS_METHODS
     from gallery import storage
 
+    _one_request_at_a_time(live_server)
     storage.s3_client().put_bucket_cors(
         Bucket=storage.media_storage().bucket_name,
         CORSConfiguration={
@@ -67,3 +68,29 @@ def site(live_server, local_stores):
         },
     )
     return live_server.url
+
+
+def _one_request_at_a_time(live_server):
+    """On an in-memory SQLite database every thread of the live server shares the test's one
+    connection (Django hands it over), and
+    two requests interleaving on it read each other's rows: a page firing requests in
+    parallel (the upload page's four files) saw its session vanish, a 401. Run the server's
+    requests one at a time there; on PostgreSQL or a file each thread has its own
+    connection and nothing changes."""
+    import threading
+
+    from django.db import connection
+
+    httpd = live_server.thread.httpd
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        return
+    if getattr(httpd, "one_at_a_time", False):
+        return
+    app, lock = httpd.get_app(), threading.Lock()
+
+    def serialized(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(serialized)
+    httpd.one_at_a_time = True
