@@ -1,23 +1,35 @@
 """/api/v1/images: upload, list, get, change, delete; custom sizes."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError, core_schema
 
 from gallery import services
 from gallery.services import uploads
-from gallery.services.queries import CURSOR_MAX
+from gallery.services.queries import CURSOR_MAX, SEARCH_MAX, SORTS
 from imageplatform.apischema import WITH_BODY, SettingRange, errors
 from imageplatform.public import absolute_url
 
 Visibility = Literal[services.VISIBILITIES]
 Status_ = Literal[services.STATUSES]
 CustomSide = Annotated[int, SettingRange(1, "GALLERY_MAX_CUSTOM_SIDE", code="invalid_rendition_spec")]
+
+
+def _calendar_day(value):
+    """Only YYYY-MM-DD: pydantic alone would also take a number as a Unix time."""
+    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise PydanticCustomError("not_a_day", "must be a day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_calendar_day)]
 
 router = Router(tags=["images"])
 
@@ -145,20 +157,46 @@ def upload(
     return Status(201, image_out(request, image))
 
 
-@router.get("/images", response={200: ImageListOut, **errors()}, summary="List your images, newest first")
+@router.get(
+    "/images",
+    response={200: ImageListOut, **errors()},
+    summary="List your images: newest first, or sorted, filtered and searched",
+)
 def list_images(
     request,
     cursor: str | None = Query(
-        None, max_length=CURSOR_MAX, description="Opaque: the `next_cursor` of the previous page."
+        None,
+        max_length=CURSOR_MAX,
+        description="Opaque: the `next_cursor` of the previous page, with the same filters and sort.",
     ),
     limit: int = Query(24, ge=1, le=100),
+    sort: Literal[SORTS] = Query(
+        "newest",
+        description="By upload date (`newest`, `oldest`) or by the date the photo was taken "
+        "(`taken_newest`, `taken_oldest`: only photos whose details carry that date).",
+    ),
+    visibility: Visibility | None = Query(None),
+    status: Status_ | None = Query(None),
+    q: str | None = Query(
+        None, max_length=SEARCH_MAX, description="Words in the title, caption or file name (any case)."
+    ),
+    uploaded_from: Day | None = Query(None, description="First upload day, inclusive (YYYY-MM-DD)."),
+    uploaded_to: Day | None = Query(None, description="Last upload day, inclusive (YYYY-MM-DD)."),
 ):
-    page = services.image_list(owner=str(request.user.pk), cursor=cursor, limit=limit)
+    filters = {
+        "sort": sort,
+        "visibility": visibility,
+        "status": status,
+        "search": q,
+        "uploaded_from": uploaded_from,
+        "uploaded_to": uploaded_to,
+    }
+    page = services.image_list(owner=str(request.user.pk), cursor=cursor, limit=limit, **filters)
     next_url = None
     if page.next_cursor:
-        next_url = absolute_url(
-            request, f"{reverse('api:list_images')}?cursor={page.next_cursor}&limit={limit}"
-        )
+        query = {"q" if k == "search" else k: v for k, v in filters.items() if v and v != "newest"}
+        query.update(cursor=page.next_cursor, limit=limit)
+        next_url = absolute_url(request, f"{reverse('api:list_images')}?{urlencode(query)}")
     return {
         "items": [image_out(request, i) for i in page.images],
         "next_cursor": page.next_cursor,

@@ -150,3 +150,76 @@ def test_wrong_method_is_a_json_4xx(stores, api):
     response = api.post_json("/api/v1/images/abc", {})
     assert response.status_code == 405
     assert "json" in response["Content-Type"]
+
+
+# ------------------------------------------------------------------ sorted, filtered lists
+def _walk(api, url):
+    """Every item id of a list, following `next` links to the end."""
+    seen = []
+    while url:
+        page = api.get(url.removeprefix("http://testserver"))
+        assert page.status_code == 200, page.content
+        body = page.json()
+        seen += [i["id"] for i in body["items"]]
+        url = body["next"]
+    return seen
+
+
+def test_list_searches_filters_and_keeps_them_in_its_next_link(stores, api, make_jpeg):
+    dawn = api.upload(make_jpeg(40, 30), title="Harbour at dawn", visibility="public").json()["id"]
+    api.upload(make_jpeg(40, 30), title="Mountain", visibility="public")
+    dusk = api.upload(make_jpeg(40, 30), title="harbour at DUSK").json()["id"]
+
+    first = api.get("/api/v1/images?q=Harbour&limit=1").json()
+    assert [i["id"] for i in first["items"]] == [dusk]
+    assert "q=Harbour" in first["next"] and "limit=1" in first["next"]
+    assert _walk(api, "/api/v1/images?q=Harbour&limit=1") == [dusk, dawn]
+    assert _walk(api, "/api/v1/images?q=harbour&sort=oldest&limit=1") == [dawn, dusk]
+    assert _walk(api, "/api/v1/images?q=harbour&visibility=public&limit=1") == [dawn]
+    assert _walk(api, "/api/v1/images?status=ready&visibility=private") == [dusk]
+
+
+def test_list_by_upload_days_and_by_date_taken(stores, api, make_jpeg):
+    from datetime import UTC, datetime
+
+    from gallery.models import ImageItem
+    from gallery.tests.test_exif import jpeg_with_exif
+
+    taken = api.upload(jpeg_with_exif()).json()["id"]  # taken 2024-05-01
+    plain = api.upload(make_jpeg(40, 30)).json()["id"]  # no date taken
+    for image_id, day in ((taken, 10), (plain, 20)):
+        item = ImageItem.get(image_id, consistent_read=True)
+        item.created_at = datetime(2025, 3, day, 12, tzinfo=UTC)
+        item.save()
+
+    assert _walk(api, "/api/v1/images?uploaded_from=2025-03-15") == [plain]
+    assert _walk(api, "/api/v1/images?uploaded_from=2025-03-01&uploaded_to=2025-03-10") == [taken]
+    assert _walk(api, "/api/v1/images?uploaded_to=2025-02-28") == []
+    assert _walk(api, "/api/v1/images?sort=taken_newest") == [taken]  # only photos with a date taken
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("uploaded_from=yesterday", "Uploaded from"),
+        ("uploaded_from=0", "Uploaded from"),
+        ("uploaded_to=2025-02-30", "Uploaded to"),
+        ("sort=random", "Sort"),
+        ("visibility=world", "Visibility"),
+        ("status=gone", "Status"),
+        ("q=" + "x" * 101, "Q"),
+    ],
+)
+def test_list_refuses_a_bad_filter_with_a_reason(stores, api, query, named):
+    response = api.get(f"/api/v1/images?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_request" and body["detail"].startswith(named)
+
+
+def test_a_cursor_of_one_order_is_refused_by_another(stores, api, make_jpeg):
+    for _ in range(2):
+        api.upload(make_jpeg(40, 30))
+    cursor = api.get("/api/v1/images?limit=1").json()["next_cursor"]
+    response = api.get(f"/api/v1/images?sort=taken_newest&cursor={cursor}")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_cursor"
