@@ -110,6 +110,9 @@ def _decide(request, image_ids: list[str]) -> None:
             )
 
 
+QUEUE_PAGE = 50  # images per page of a queue
+
+
 def _rows(images: list, state: str) -> list[dict]:
     owners = _owners(i.owner for i in images)
     summaries = services.reports_summaries(image_ids=[i.id for i in images])
@@ -135,15 +138,23 @@ def queue(request, site):
     next_cursor = None
     if state == "reported":
         # Most reports first, then the oldest: the order of the reports' sparse index.
+        try:
+            summaries, next_cursor = services.reports_queue_page(
+                cursor=request.GET.get("cursor"), limit=QUEUE_PAGE
+            )
+        except GalleryError:
+            return redirect(here)
         images = []
-        for summary in services.reports_queue(limit=100):
+        for summary in summaries:
             try:
                 images.append(gallery.image_get(image_id=summary.image_id))
             except ImageNotFound:
                 continue
     else:
         try:
-            page = gallery.image_list_moderation(state=state, cursor=request.GET.get("cursor"), limit=50)
+            page = gallery.image_list_moderation(
+                state=state, cursor=request.GET.get("cursor"), limit=QUEUE_PAGE
+            )
         except GalleryError:
             return redirect(here)
         images, next_cursor = page.images, page.next_cursor

@@ -27,6 +27,7 @@ from moderation.services.reports import (
     reports_close,
     reports_list,
     reports_queue,
+    reports_queue_page,
     reports_summaries,
     reports_summary,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "reports_close",
     "reports_list",
     "reports_queue",
+    "reports_queue_page",
     "reports_summaries",
     "reports_summary",
     "request_invalidation",

@@ -12,7 +12,9 @@ hash, never the address) and per image, each one conditional ADD with a TTL: the
 across Lambda instances without in-process state.
 """
 
+import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +23,7 @@ from django.conf import settings
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from gallery import services as gallery
-from gallery.exceptions import ImageNotFound
+from gallery.exceptions import ImageNotFound, InvalidCursor
 from moderation.exceptions import ReportLimited
 from moderation.items import ReportItem
 from moderation.reasons import REPORT_REASONS
@@ -175,8 +177,38 @@ def _to_summary(item: ReportItem) -> ReportSummary:
 
 def reports_queue(*, limit: int = 50) -> list[ReportSummary]:
     """Open reports, most reported first, then oldest first: one Query on the sparse index."""
-    items = ReportItem.queue_index.query(QUEUE, scan_index_forward=False, limit=max(1, min(limit, 200)))
-    return [_to_summary(i) for i in items]
+    return reports_queue_page(limit=limit)[0]
+
+
+_RANK = re.compile(r"\d{6}#\d{13}#[A-Za-z0-9_-]{1,64}")
+
+
+def reports_queue_page(
+    *, cursor: str | None = None, limit: int = 50
+) -> tuple[list[ReportSummary], str | None]:
+    """A page of the reported queue and the cursor of the next (None on the last page).
+    The cursor is the last summary's rank (which ends with its image id), opaque to callers;
+    InvalidCursor for anything this did not make."""
+    limit = max(1, min(limit, 200))
+    start = None
+    if cursor:
+        try:
+            last = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4)).decode()
+        except (ValueError, UnicodeError):
+            raise InvalidCursor from None
+        if len(cursor) > 200 or not _RANK.fullmatch(last):
+            raise InvalidCursor
+        image_id = last.split("#", 2)[2]
+        start = {"pk": {"S": image_id}, "sk": {"S": SUMMARY}, "queue": {"S": QUEUE}, "rank": {"S": last}}
+    items = list(
+        ReportItem.queue_index.query(
+            QUEUE, scan_index_forward=False, limit=limit + 1, last_evaluated_key=start
+        )
+    )
+    next_cursor = None
+    if len(items) > limit:
+        next_cursor = base64.urlsafe_b64encode(items[limit - 1].rank.encode()).decode().rstrip("=")
+    return [_to_summary(i) for i in items[:limit]], next_cursor
 
 
 def reports_summary(*, image_id: str) -> ReportSummary | None:

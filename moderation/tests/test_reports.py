@@ -1,5 +1,7 @@
 """Reports: the form and the API, rate limits without in-process state, queue order, dismissal."""
 
+import re
+
 import pytest
 
 from gallery import services as gallery
@@ -29,6 +31,44 @@ def test_more_reports_raise_an_image_then_the_oldest_comes_first(stores, shared_
         services.report_create(image_id=most.id, reason="hate", client=f"192.0.2.{10 + n}")
     assert [s.image_id for s in services.reports_queue()] == [most.id, old.id, newer.id]
     assert services.reports_queue()[0].count == 3
+
+
+def test_the_reported_queue_pages_in_its_order(stores, shared_image):
+    from gallery.exceptions import InvalidCursor
+
+    images = [shared_image(title=f"n{i}") for i in range(5)]
+    for n, image in enumerate(images):  # image i gets i+1 reports: the last is the most reported
+        for k in range(n + 1):
+            services.report_create(image_id=image.id, reason="spam", client=f"192.0.2.{10 * n + k}")
+    seen, cursor = [], None
+    while True:
+        page, cursor = services.reports_queue_page(cursor=cursor, limit=2)
+        seen.append([s.image_id for s in page])
+        if cursor is None:
+            break
+    assert seen == [[images[4].id, images[3].id], [images[2].id, images[1].id], [images[0].id]]
+    for bad in ("x", "%%", "MDAwMDAx", "A" * 300):
+        with pytest.raises(InvalidCursor):
+            services.reports_queue_page(cursor=bad)
+
+
+def test_the_reported_queue_page_links_to_the_next(stores, mod_client, shared_image, monkeypatch):
+    from html import unescape
+
+    from moderation import admin_views
+
+    monkeypatch.setattr(admin_views, "QUEUE_PAGE", 1)
+    once, twice = shared_image(title="Reported once"), shared_image(title="Reported twice")
+    services.report_create(image_id=once.id, reason="spam", client="192.0.2.1")
+    for n in range(2):
+        services.report_create(image_id=twice.id, reason="spam", client=f"192.0.2.{20 + n}")
+    first = mod_client.get("/admin/moderation/?state=reported").content.decode()
+    assert "Reported twice" in first and "Reported once" not in first
+    older = unescape(re.search(r'<a href="([^"]+)">Older', first).group(1))
+    second = mod_client.get(f"/admin/moderation/{older}").content.decode()
+    assert "Reported once" in second and "Reported twice" not in second and "Older" not in second
+    bad = mod_client.get("/admin/moderation/?state=reported&cursor=%25%25")
+    assert bad.status_code == 302 and bad["Location"].endswith("?state=reported")
 
 
 def test_rank_sorts_by_count_then_age():
