@@ -44,6 +44,7 @@ from gallery.services.records import (
     ImagePage,
     RenditionFile,
     rendition_name,
+    well_formed_id,
 )
 from gallery.services.sizes import rendition_create, rendition_delete
 from gallery.services.stores import gallery_stores_check, gallery_stores_ensure
@@ -58,6 +59,7 @@ __all__ = [
     "STATUSES",
     "TITLE_MAX",
     "VISIBILITIES",
+    "well_formed_id",
     "Image",
     "ImagePage",
     "ModerationRefused",

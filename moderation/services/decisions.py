@@ -55,12 +55,16 @@ def image_decide(*, image_id: str, action: str, reason: str, note: str = "", act
     note = clean_note(note)
     actor_id, actor_name = _actor(actor)
     label = DECISION_REASONS[reason]
+    seen = reports.reports_open_count(image_id=image_id)
     before, image = gallery.image_moderate(
         image_id=image_id,
         action=_GALLERY_ACTION[action],
         reason=label if action in ("hide", "takedown", "remove") else None,
     )
-    reports.reports_close(image_id=image_id)
+    # A report that came in while deciding keeps a still-visible image in front of
+    # moderators; hiding or removing it answers every report.
+    if not reports.reports_close(image_id=image_id, seen=None if image.hidden else seen):
+        _, image = gallery.image_moderate(image_id=image_id, action="report")
     invalidation = None
     if action in ("takedown", "remove"):
         invalidation = invalidations.request_invalidation(

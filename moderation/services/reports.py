@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from gallery import services as gallery
 from gallery.exceptions import ImageNotFound, InvalidCursor
@@ -159,6 +159,8 @@ def report_create(
 
 
 def _summary_count(image_id: str) -> int:
+    if not gallery.well_formed_id(image_id):
+        return 0
     try:
         return int(ReportItem.get(image_id, SUMMARY, consistent_read=True).count or 0)
     except DoesNotExist:
@@ -241,9 +243,26 @@ def reports_list(*, image_id: str, limit: int = 100) -> list[Report]:
     ]
 
 
-def reports_close(*, image_id: str) -> None:
-    """A moderator decided: the open reports leave the queue (the reports themselves stay)."""
+def reports_open_count(*, image_id: str) -> int:
+    """How many open reports the image has (0 when none): read before a decision, so
+    closing them afterwards closes only those (``reports_close(seen=...)``)."""
+    return _summary_count(image_id)
+
+
+def reports_close(*, image_id: str, seen: int | None = None) -> bool:
+    """A moderator decided: the open reports leave the queue (the reports themselves stay).
+    With ``seen`` (the count read before deciding), a report that arrived meanwhile keeps
+    the image in the queue, with all its open reports, for a moderator to look at again.
+    False when that happened."""
+    condition = None
+    if seen is not None:
+        condition = ReportItem.count.does_not_exist() | (ReportItem.count <= seen)
     try:
-        ReportItem(image_id, SUMMARY).delete()
+        ReportItem(image_id, SUMMARY).delete(condition=condition)
+    except DeleteError as exc:
+        if not is_conditional_failure(exc):
+            raise
+        return False
     except DoesNotExist:
         pass
+    return True

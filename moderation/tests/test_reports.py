@@ -132,6 +132,33 @@ def test_dismissing_reports_clears_the_queue(stores, mod_client, shared_image):
     assert [e.action for e in services.audit_history(image_id=image.id)] == ["dismiss"]
 
 
+@pytest.mark.parametrize(
+    "action, reason, stays", [("dismiss", "report_unfounded", True), ("takedown", "spam", False)]
+)
+def test_a_report_that_comes_in_while_deciding(
+    stores, moderator, shared_image, monkeypatch, action, reason, stays
+):
+    """Dismissing answers the reports the moderator saw: one made meanwhile keeps the image
+    in the queue (and dismissable again). A takedown answers them all."""
+    image = shared_image()
+    services.report_create(image_id=image.id, reason="spam", client="192.0.2.1")
+    real = gallery.image_moderate
+
+    def decide_while_someone_reports(**kwargs):
+        monkeypatch.setattr(gallery, "image_moderate", real)
+        services.report_create(image_id=image.id, reason="hate", client="192.0.2.2")
+        return real(**kwargs)
+
+    monkeypatch.setattr(gallery, "image_moderate", decide_while_someone_reports)
+    services.image_decide(image_id=image.id, action=action, reason=reason, actor=moderator)
+    queue = services.reports_queue()
+    if stays:
+        assert [(s.image_id, s.count) for s in queue] == [(image.id, 2)]
+        assert gallery.image_get(image_id=image.id).moderation_state == "reported"
+        services.image_decide(image_id=image.id, action="dismiss", reason=reason, actor=moderator)
+    assert services.reports_queue() == []
+
+
 def test_report_form_for_visitors(stores, client, shared_image):
     image = shared_image()
     assert "Report this image" in client.get(f"/i/{image.id}/").content.decode()
