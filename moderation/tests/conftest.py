@@ -35,3 +35,14 @@ def shared_image(user, make_jpeg):
         return gallery.image_get(image_id=image.id)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def one_report_window(monkeypatch, settings):
+    """Report rate limits count per fixed window (MODERATION_REPORT_WINDOW): a test that
+    counts reports must not straddle two windows, so the window stands still (its middle)."""
+    from moderation.services import reports
+
+    size = settings.MODERATION_REPORT_WINDOW
+    window = int(reports.now().timestamp()) // size
+    monkeypatch.setattr(reports, "_window", lambda: (window, size // 2))
