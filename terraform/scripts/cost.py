@@ -38,6 +38,7 @@ PRICE = {
     "cf_transfer_gb": 0.085,  # first 10 TB / month to the internet
     "cf_https_per_10k": 0.01,
     "cf_function_per_million": 0.10,
+    "cf_invalidation_path": 0.005,  # after the first 1,000 paths a month
     # AWS WAF
     "waf_web_acl_month": 5.00,
     "waf_rule_month": 1.00,  # each rule or rule group in the web ACL
@@ -60,6 +61,11 @@ PRICE = {
     "secrets_api_per_10k": 0.05,
     # Amazon SNS
     "sns_email_per_100k": 2.00,
+    # Amazon SQS (the scanner's findings queue), standard queue, after the first 1M free
+    "sqs_requests_per_million": 0.40,
+    # Amazon GuardDuty Malware Protection for S3 (as published in 2026, us-east-1)
+    "guardduty_s3_gb": 0.09,  # data scanned
+    "guardduty_s3_per_1k_objects": 0.215,  # objects evaluated
     # Outside Terraform (Zappa), for reference
     "lambda_requests_per_million": 0.20,
     "lambda_gb_second": 0.0000166667,  # x86
@@ -173,7 +179,7 @@ def estimate(plan: dict, usage: dict) -> tuple[list[tuple[str, str, float]], lis
     # CloudWatch Logs: ingestion and one month of storage per log group.
     for lg in of_type(res, "aws_cloudwatch_log_group"):
         name = lg["values"].get("name", "")
-        kind = "waf" if name.startswith("aws-waf-logs-") else "lambda"
+        kind = "waf" if name.startswith("aws-waf-logs-") else "invalidator" if name.endswith("-invalidator") else "lambda"
         gb = float(usage["logs_ingested_gb"].get(kind, 0))
         price = p["logs_vended_ingest_gb"] if kind == "waf" else p["logs_ingest_gb"]
         lines.append(("CloudWatch", f"{kind} logs ingested, {gb:g} GB", gb * price))
@@ -187,6 +193,28 @@ def estimate(plan: dict, usage: dict) -> tuple[list[tuple[str, str, float]], lis
         metrics += len(queries) or 1
     if alarms:
         lines.append(("CloudWatch", f"{len(alarms)} alarms over {metrics} metrics", metrics * p["alarm_metric_month"]))
+
+    # The takedown invalidator (the one function Terraform deploys): one invocation per
+    # batch of invalidation requests.
+    for fn in of_type(res, "aws_lambda_function"):
+        n = int(usage.get("invalidator_invocations", 0))
+        memory = int(fn["values"].get("memory_size") or 128)
+        gb_s = n * 1.0 * memory / 1024  # about a second each (CloudFront's API)
+        lines.append(("Lambda", f"takedown invalidator, {n:,} invocations, {gb_s:,.0f} GB-s", n / 1e6 * p["lambda_requests_per_million"] + gb_s * p["lambda_gb_second"]))
+        paths = n * 3  # renditions/<id>/*, originals/<id>/*, the share page
+        lines.append(("CloudFront", f"invalidation paths, {paths:,}", paths * p["cf_invalidation_path"]))
+
+    # Malware scanning of direct uploads: GuardDuty per object and GB scanned; the
+    # findings queue per request (the function's poller long-polls it around the clock).
+    if of_type(res, "aws_guardduty_malware_protection_plan"):
+        scans = usage.get("malware_scans", {})
+        objects, gb = int(scans.get("objects", 0)), float(scans.get("gb", 0))
+        lines.append(("GuardDuty", f"Malware Protection for S3, {objects:,} objects", objects / 1000 * p["guardduty_s3_per_1k_objects"]))
+        lines.append(("GuardDuty", f"Malware Protection for S3, {gb:g} GB scanned", gb * p["guardduty_s3_gb"]))
+    queues = [q for q in of_type(res, "aws_sqs_queue") if not q["values"].get("name", "").endswith("-dlq")]
+    if queues:
+        n = int(usage.get("sqs_requests", 0))
+        lines.append(("SQS", f"requests (findings and the function's polling), {n:,}", n / 1e6 * p["sqs_requests_per_million"]))
 
     if of_type(res, "aws_sns_topic"):
         n = usage.get("alarm_notifications", 0)
