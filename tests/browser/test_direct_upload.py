@@ -107,3 +107,25 @@ def test_leaving_while_files_upload_asks_first(site, signed_in, tmp_path):
     page.evaluate("() => { window.location.href = '/'; }")
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+
+
+def test_uploading_on_a_phone_fits_the_screen(site, signed_in, tmp_path):
+    """At 390 px (a touch screen, as phones are): the queue with long file names, its
+    progress bars and the thumbnails stay inside the screen, and the upload finishes."""
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/upload/")
+    long_name = "holiday-2026-harbour-at-dawn-from-the-lighthouse-steps-IMG_20260801_061502.jpg"
+    files = [
+        _jpeg(tmp_path / long_name, (3000, 2000), (40, 80, 160)),
+        _jpeg(tmp_path / "portrait.jpg", (1200, 1800), (160, 80, 40)),
+    ]
+    page.set_input_files("#file-input", files)
+    summary = page.locator("#upload-summary")
+    summary.filter(has_text="Done:").wait_for(timeout=90_000)
+    assert summary.inner_text() == "Done: 2 files · 2 ready."
+    assert page.locator(".upload-item.ok img").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    for item in page.locator(".upload-item").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
