@@ -74,7 +74,12 @@ def rendition_record(key: str, out: renditions.Rendition, spec: str) -> dict:
 
 
 def _new_id() -> str:
-    return secrets.token_urlsafe(9)
+    """12 URL-safe characters (72 random bits) that never start with "-" or "_": an id that
+    began with a dash read as an option on command lines (`manage.py reprocess -abc`)."""
+    while True:
+        image_id = secrets.token_urlsafe(9)
+        if image_id[0].isalnum():
+            return image_id
 
 
 # --------------------------------------------------------------------------- upload

@@ -205,3 +205,12 @@ def test_uploads_and_rejections_are_counted_in_metrics(stores, user, make_jpeg, 
     assert [getattr(r, "reason", None) for r in rejected] == ["unsupported_format"]
     steps = {getattr(r, "step", None) for r in metrics}
     assert {"pipeline", "pipeline.render", "pipeline.store", "pipeline.save"} <= steps
+
+
+def test_image_ids_never_start_with_a_dash_or_an_underscore():
+    """A leading dash read as an option on command lines (manage.py reprocess ID)."""
+    from gallery.services.pipeline import _new_id
+
+    ids = {_new_id() for _ in range(5000)}
+    assert len(ids) == 5000
+    assert all(len(i) == 12 and i[0].isalnum() for i in ids)

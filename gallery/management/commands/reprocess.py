@@ -8,8 +8,8 @@ class Command(BaseCommand):
     help = (
         "Bring images forward from wherever they stopped: a direct upload that arrived but was "
         "not processed, a scan that failed, a pipeline that failed. The same calls as the first "
-        "attempt, so running it twice (or with an event redelivered) converges. Put the ids "
-        "after '--': an id may start with a dash."
+        "attempt, so running it twice (or with an event redelivered) converges. Ids made "
+        "before 2026-11-28 may start with a dash: put the ids after '--'."
     )
 
     def add_arguments(self, parser):
