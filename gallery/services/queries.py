@@ -4,8 +4,6 @@ Every list is a Query on an index (never a Scan), newest first, paged by an opaq
 that encodes the last key of the page.
 """
 
-import base64
-import binascii
 import json
 from datetime import date, datetime, time
 
@@ -23,6 +21,7 @@ from gallery.services.records import (
     to_image,
     well_formed_id,
 )
+from imageplatform import cursors
 
 CURSOR_MAX = 512
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
@@ -40,18 +39,14 @@ def encode_cursor(item: ImageItem) -> str:
     fields = {"id": item.id, "c": item.created_at.strftime(_TIME_FORMAT)}
     if getattr(item, "taken_at", None):
         fields["t"] = item.taken_at
-    raw = json.dumps(fields)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return cursors.wrap(json.dumps(fields))
 
 
 def decode_cursor(cursor: str, hash_name: str, hash_value: str, range_name: str = "created_at") -> dict:
     """The DynamoDB start key of a cursor for an index whose range key is ``range_name``
     (``created_at`` or ``taken_at``); InvalidCursor for anything we did not make."""
     try:
-        if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
-            raise ValueError
-        padded = cursor + "=" * (-len(cursor) % 4)
-        raw = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        raw = json.loads(cursors.unwrap(cursor, CURSOR_MAX))
         image_id, created = raw["id"], raw["c"]
         if not (well_formed_id(image_id) and isinstance(created, str)):
             raise ValueError
@@ -64,7 +59,7 @@ def decode_cursor(cursor: str, hash_name: str, hash_value: str, range_name: str 
             range_value = taken
         else:
             range_value = created
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
+    except (ValueError, KeyError, TypeError):
         raise InvalidCursor from None
     return {"id": {"S": image_id}, hash_name: {"S": hash_value}, range_name: {"S": range_value}}
 

@@ -6,8 +6,6 @@ overwritten. Pages are Queries on an index (never a Scan), newest first: all dec
 filter is applied to the Query of the first.
 """
 
-import base64
-import binascii
 import json
 import secrets
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import PutError
 
+from imageplatform import cursors
 from moderation.exceptions import AuditEntryExists, ModerationError
 from moderation.items import AuditItem
 from moderation.services.common import is_conditional_failure, now
@@ -107,19 +106,18 @@ def audit_record(
 
 # --------------------------------------------------------------------------- reading
 def _encode(item: AuditItem, key_name: str) -> str:
-    raw = json.dumps({"id": item.id, "k": getattr(item, key_name), "at": AuditItem.at.serialize(item.at)})
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return cursors.wrap(
+        json.dumps({"id": item.id, "k": getattr(item, key_name), "at": AuditItem.at.serialize(item.at)})
+    )
 
 
 def _decode(cursor: str, key_name: str, key_value: str) -> dict:
     try:
-        if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
-            raise ValueError
-        raw = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii")))
+        raw = json.loads(cursors.unwrap(cursor, CURSOR_MAX))
         if raw["k"] != key_value or not all(isinstance(raw[k], str) for k in ("id", "at")):
             raise ValueError
         AuditItem.at.deserialize(raw["at"])
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
+    except (ValueError, KeyError, TypeError):
         raise ModerationError("That page of the log does not exist; start again from the newest.") from None
     return {"id": {"S": raw["id"]}, key_name: {"S": key_value}, "at": {"S": raw["at"]}}
 

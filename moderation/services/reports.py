@@ -12,7 +12,6 @@ hash, never the address) and per image, each one conditional ADD with a TTL: the
 across Lambda instances without in-process state.
 """
 
-import base64
 import hashlib
 import re
 import secrets
@@ -24,6 +23,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from gallery import services as gallery
 from gallery.exceptions import ImageNotFound, InvalidCursor
+from imageplatform import cursors
 from moderation.exceptions import ReportLimited
 from moderation.items import ReportItem
 from moderation.reasons import REPORT_REASONS
@@ -195,10 +195,10 @@ def reports_queue_page(
     start = None
     if cursor:
         try:
-            last = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4)).decode()
-        except (ValueError, UnicodeError):
+            last = cursors.unwrap(cursor, 200)
+        except ValueError:
             raise InvalidCursor from None
-        if len(cursor) > 200 or not _RANK.fullmatch(last):
+        if not _RANK.fullmatch(last):
             raise InvalidCursor
         image_id = last.split("#", 2)[2]
         start = {"pk": {"S": image_id}, "sk": {"S": SUMMARY}, "queue": {"S": QUEUE}, "rank": {"S": last}}
@@ -209,7 +209,7 @@ def reports_queue_page(
     )
     next_cursor = None
     if len(items) > limit:
-        next_cursor = base64.urlsafe_b64encode(items[limit - 1].rank.encode()).decode().rstrip("=")
+        next_cursor = cursors.wrap(items[limit - 1].rank)
     return [_to_summary(i) for i in items[:limit]], next_cursor
 
 
